@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+CORPORA = ROOT / "corpora"
+
+
+@pytest.fixture
+def store():
+    from udsatte_nlp.store import ProjectStore
+
+    s = ProjectStore(":memory:")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def lexical():
+    from udsatte_nlp.embed import LexicalEmbedder
+
+    return LexicalEmbedder(256)
+
+
+def seed_files() -> list[Path]:
+    return sorted(SEEDS.glob("*.txt"))
+
+
+requires_seeds = pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds not present")

@@ -1,0 +1,87 @@
+"""``read()``: one file from disk to a :class:`Document`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from udsatte_nlp.errors import InputError
+from udsatte_nlp.ingest.dates import find_date, year_from_name
+from udsatte_nlp.ingest.docx import read_docx
+from udsatte_nlp.ingest.html import read_html
+from udsatte_nlp.ingest.paths import check_suffix, missing
+from udsatte_nlp.ingest.pdf import read_pdf
+from udsatte_nlp.ingest.table import read_csv, read_xlsx, table_year
+from udsatte_nlp.ingest.text import read_md, read_txt
+from udsatte_nlp.records import Document
+
+#: Reader per suffix. Each takes ``(data, path)``; table readers also ``text_column=``.
+READERS: dict[str, Callable[..., Document]] = {
+    ".txt": read_txt,
+    ".md": read_md,
+    ".markdown": read_md,
+    ".html": read_html,
+    ".htm": read_html,
+    ".docx": read_docx,
+    ".pdf": read_pdf,
+    ".csv": read_csv,
+    ".tsv": read_csv,
+    ".xlsx": read_xlsx,
+}
+_TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx"})
+
+
+def read(path: str | Path, *, text_column: str | None = None) -> Document:
+    """Read one file into a :class:`Document`.
+
+    The reader is chosen by suffix (case-insensitive). ``text_column`` picks
+    the text column of a table and is ignored for other formats. Every
+    problem with the file raises :class:`InputError` with a one-line Danish
+    message; no library exception escapes.
+    """
+    file = Path(path)
+    if not file.exists():
+        raise missing(path)
+    check_suffix(file)
+    if file.is_dir():
+        raise InputError("Stien er en mappe, ikke en fil", path=path, hint="Angiv en fil")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"Filen kunne ikke åbnes ({type(exc).__name__})", path=path, hint="Tjek at du har adgang til filen"
+        ) from exc
+
+    if not data:
+        raise InputError("Filen er tom", path=path, hint="Tjek at du har valgt den rigtige fil")
+
+    suffix = file.suffix.lower()
+    reader = READERS[suffix]
+    options = {"text_column": text_column} if suffix in _TABLE_SUFFIXES else {}
+    try:
+        document = reader(data, file, **options)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(
+            f"Filen kunne ikke læses: {type(exc).__name__}",
+            path=path,
+            hint="Prøv at gemme den igen, evt. som .txt eller .docx",
+        ) from exc
+
+    document.path = str(path)
+    document.sha256 = hashlib.sha256(data).hexdigest()
+    _set_date(document, file)
+    return document
+
+
+def _set_date(document: Document, file: Path) -> None:
+    """Date/year from the content, else year from the file (or folder) name, else a year column."""
+    date, year = find_date(document.text)
+    if year is None:
+        year = year_from_name(file.name) or year_from_name(file.parent.name)
+    if year is None and document.rows:
+        year = table_year(document.rows)
+    document.date = date
+    document.year = year

@@ -1,0 +1,175 @@
+"""Orchestration: files → project → themes. No CLI or UI code here.
+
+Progress is reported through an optional callback ``progress(stage, done, total)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, UdsatteError
+from .records import Correction, Document, Unit
+
+__all__ = ["prepare", "ingest_files", "analyze", "AnalysisResult", "Progress"]
+
+Progress = Callable[[str, int, int], None]
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def prepare(doc: Document, cleaner: Any = None) -> tuple[str, list[Correction], list[Unit]]:
+    """Clean and segment one document: ``(clean_text, corrections, units)``.
+
+    Tables are cleaned row by row (so a row never runs into the next) and give
+    one unit per row; correction positions are then offsets in ``doc.text``.
+    """
+    from .clean import build_cleaner
+    from .segment import segment, segment_rows
+
+    cleaner = cleaner or build_cleaner()
+    if doc.rows is not None:
+        texts, corrections = [], []
+        offset = 0
+        for row in doc.rows:
+            res = cleaner(row.text)
+            texts.append(" ".join(res.text.split()))
+            corrections.extend(
+                Correction(c.start + offset, c.before, c.after, c.rule, c.confidence) for c in res.corrections
+            )
+            offset += len(row.text) + 1
+        return "\n".join(texts), corrections, segment_rows(doc.rows, texts)
+    res = cleaner(doc.text)
+    return res.text, res.corrections, segment(res.text)
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[UdsatteError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnalysisResult:
+    project: str
+    ingest: IngestReport
+    run_id: int | None
+    n_units: int
+    n_embedded: int
+    themes: list[Any]
+    model: str
+
+
+def read_inputs(
+    inputs: Sequence[str | Path], *, text_column: str | None = None, progress: Progress = _noop
+) -> tuple[list[tuple[Document, str, list[Correction], list[Unit]]], IngestReport]:
+    """Read, clean and segment every input. Nothing is written anywhere.
+
+    A file the user named explicitly that cannot be read raises at once; a bad
+    file found inside a folder is reported and skipped.
+    """
+    from .ingest import collect_paths, read
+
+    paths, _ = collect_paths(inputs)
+    explicit = {Path(p).resolve() for p in inputs if Path(p).is_file()}
+    report = IngestReport()
+    prepared = []
+    for i, path in enumerate(paths, start=1):
+        progress("Læser filer", i - 1, len(paths))
+        try:
+            doc = read(path, text_column=text_column)
+            clean, corrections, units = prepare(doc)
+        except InputError as exc:
+            if Path(path).resolve() in explicit:
+                raise
+            report.failed.append(exc)
+            continue
+        if not units:
+            report.warnings.append(f"{path}: Filen gav ingen input efter rensning.")
+        report.warnings.extend(f"{path}: {w}" for w in doc.warnings)
+        prepared.append((doc, clean, corrections, units))
+    progress("Læser filer", len(paths), len(paths))
+    if not paths:
+        raise InputError("Der blev ikke fundet nogen filer, der kan læses", path=", ".join(map(str, inputs)),
+                         hint="Understøttede filer: .txt .md .html .docx .pdf .csv .xlsx")
+    if not prepared and report.failed:
+        raise report.failed[0]
+    return prepared, report
+
+
+def ingest_files(
+    store: Any,
+    prepared: Iterable[tuple[Document, str, list[Correction], list[Unit]]],
+    report: IngestReport,
+) -> IngestReport:
+    """Store prepared documents; unchanged files (same content) are skipped."""
+    for doc, clean, corrections, units in prepared:
+        _, added = store.add_document(doc, clean, corrections, units)
+        (report.added if added else report.unchanged).append(doc.path)
+    return report
+
+
+def analyze(
+    inputs: Sequence[str | Path],
+    project: str | Path,
+    *,
+    n_themes: int | None = None,
+    seed: int = 0,
+    codebook: str | Path | None = None,
+    embedder: Any = None,
+    text_column: str | None = None,
+    progress: Progress | None = None,
+) -> AnalysisResult:
+    """Ingest ``inputs`` into ``project`` and find themes across all its units.
+
+    ``embedder`` is an :class:`~udsatte_nlp.embed.Embedder` or a name for
+    :func:`~udsatte_nlp.embed.load_embedder` (``None``: the bundled default).
+    The project file is only created or changed once every named input has been
+    read successfully.
+    """
+    from .embed import embed_cached, load_embedder
+    from .store import ProjectStore
+    from .themes import ThemeModel, load_codebook
+
+    progress = progress or _noop
+    cb = load_codebook(codebook) if codebook else None
+    prepared, report = read_inputs(inputs, text_column=text_column, progress=progress)
+    if not isinstance(embedder, str | None):
+        emb = embedder
+    else:
+        progress("Indlæser model", 0, 1)
+        emb = load_embedder(embedder)
+        progress("Indlæser model", 1, 1)
+
+    store = ProjectStore(project)
+    try:
+        ingest_files(store, prepared, report)
+        rows = store.units()
+        if not rows:
+            return AnalysisResult(str(project), report, None, 0, 0, [], emb.name)
+        texts = [r["text"] for r in rows]
+        hashes = [r["text_hash"] for r in rows]
+        vectors, n_new = embed_cached(store, emb, texts, hashes, progress=lambda d, t: progress("Embedder", d, t))
+        progress("Finder temaer", 0, 1)
+        model = ThemeModel(n_themes, codebook=cb, embedder=emb if cb else None, seed=seed).fit(vectors, texts)
+        progress("Finder temaer", 1, 1)
+        params = {
+            "inputs": [str(p) for p in inputs],
+            "n_themes": n_themes,
+            "codebook": str(codebook) if codebook else None,
+            "text_column": text_column,
+        }
+        with store.atomic():
+            run_id = store.add_run(params, seed, emb.name)
+            store.save_model_themes(
+                run_id, model.themes_, [r["id"] for r in rows], model.labels_.tolist(), model.scores_.tolist()
+            )
+        return AnalysisResult(str(project), report, run_id, len(rows), n_new, model.themes_, emb.name)
+    finally:
+        store.close()

@@ -1,0 +1,87 @@
+"""Plain records that flow through the pipeline.
+
+They carry data only; behaviour lives in the functions that make them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Row:
+    """One input of a table (csv/xlsx): its text and the other columns as metadata."""
+
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    number: int = 0  # 1-based row number in the sheet, header excluded
+
+
+@dataclass
+class Document:
+    """A file as read from disk, before cleaning.
+
+    ``text`` is the whole readable text (pages joined with a form feed ``\\f``
+    for PDFs). For tables, ``rows`` holds one :class:`Row` per input and
+    ``text`` is their texts joined by newlines.
+    """
+
+    path: str
+    format: str
+    text: str
+    sha256: str
+    title: str | None = None
+    date: str | None = None  # ISO date (YYYY-MM-DD) when known
+    year: int | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    pages: list[str] | None = None
+    rows: list[Row] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        from pathlib import PurePath
+
+        return PurePath(self.path).name
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One change the cleaner made: ``before`` at ``start`` in the input became ``after``."""
+
+    start: int
+    before: str
+    after: str
+    rule: str
+    confidence: float = 1.0
+
+
+@dataclass
+class Unit:
+    """The smallest piece of input that gets a theme: a post-it, a bullet, a sentence, a row."""
+
+    text: str
+    kind: str  # 'bullet' | 'sentence' | 'row' | 'paragraph'
+    section: str | None = None
+    original: str | None = None
+    page: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    start: int | None = None  # character offsets in the cleaned text
+    end: int | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Theme:
+    """A theme found by a model or given in a codebook."""
+
+    id: int
+    label: str
+    keywords: list[str] = field(default_factory=list)
+    description: str = ""
+    size: int = 0
+    representatives: list[int] = field(default_factory=list)  # indices into the fitted units
+    stability: float | None = None
+    source: str = "model"  # 'model' | 'codebook' | 'human' | 'outlier'

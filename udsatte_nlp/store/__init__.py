@@ -1,0 +1,454 @@
+"""The project store: one SQLite file per analysis project.
+
+All writes go through :meth:`ProjectStore.atomic`, so a crash or a kill at any
+moment leaves the project as it was before the write or with the write
+complete (SQLite transactions in WAL mode). Vectors are stored as raw float32
+bytes; the store never pickles anything.
+
+>>> store = ProjectStore(":memory:")
+>>> store.info()["documents"]
+0
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ConflictError, ProjectError
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["ProjectStore", "text_hash", "now"]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def text_hash(text: str) -> str:
+    """Stable key of a unit text for the embedding cache."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+class ProjectStore:
+    """An analysis project in one SQLite file.
+
+    Parameters
+    ----------
+    path:
+        The ``.db`` file (created when missing unless ``create=False``), or
+        ``":memory:"`` for tests.
+    create:
+        Whether a missing file may be created.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True, timeout: float = 15.0):
+        self.path = str(path)
+        if self.path != ":memory:":
+            p = Path(self.path)
+            if not p.exists() and not create:
+                raise ProjectError(
+                    "Projektet findes ikke", path=self.path, hint="Kør først 'udsatte-nlp analyze' med --project"
+                )
+            if p.exists() and p.is_dir():
+                raise ProjectError("Stien er en mappe, ikke en projektfil", path=self.path, hint="Angiv en fil som projekt.db")
+            if not p.parent.exists():
+                raise ProjectError("Mappen til projektet findes ikke", path=self.path, hint="Opret mappen først")
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._depth = 0
+            self._lock = threading.RLock()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(
+                f"Filen er ikke en gyldig projektdatabase ({exc})",
+                path=self.path,
+                hint="Angiv en anden fil med --project",
+            ) from None
+
+    # ------------------------------------------------------------------ basics
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> ProjectStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """A transaction (nested calls become savepoints). Commits on success, rolls back on error."""
+        with self._lock:
+            if self._depth == 0:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc:
+                    raise ProjectError(
+                        f"Projektet er låst af en anden proces ({exc})",
+                        path=self.path,
+                        hint="Vent lidt og prøv igen",
+                    ) from None
+                self._depth = 1
+                try:
+                    yield self.conn
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+                else:
+                    self.conn.execute("COMMIT")
+                finally:
+                    self._depth = 0
+            else:
+                name = f"sp{self._depth}"
+                self._depth += 1
+                self.conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield self.conn
+                except BaseException:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                    raise
+                else:
+                    self.conn.execute(f"RELEASE {name}")
+                finally:
+                    self._depth -= 1
+
+    def _migrate(self) -> None:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        applied = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        if applied and max(applied) > SCHEMA_VERSION:
+            raise ProjectError(
+                "Projektet er lavet med en nyere version af udsatte-nlp",
+                path=self.path,
+                hint="Opdater udsatte-nlp",
+            )
+        for version, name, sql in MIGRATIONS:
+            if version in applied:
+                continue
+            with self.atomic() as conn:
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, name, now()),
+                )
+                conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('revision', '0')")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+
+    @property
+    def revision(self) -> int:
+        """A counter bumped by every write; used for optimistic concurrency checks."""
+        return int(self.conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
+
+    def _bump(self) -> int:
+        self.conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'")
+        return self.revision
+
+    def check_revision(self, expected: int | None) -> None:
+        if expected is not None and expected != self.revision:
+            raise ConflictError(
+                "Projektet er ændret et andet sted, siden siden blev indlæst",
+                path=self.path,
+                hint="Genindlæs og prøv igen",
+            )
+
+    # --------------------------------------------------------------- documents
+    def document_by_sha(self, sha256: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+
+    def documents(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM documents ORDER BY id").fetchall()
+
+    def document(self, document_id: int) -> sqlite3.Row:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            raise ProjectError(f"Dokument {document_id} findes ikke i projektet", path=self.path)
+        return row
+
+    def add_document(self, doc: Any, clean_text: str, corrections: Sequence[Any], units: Sequence[Any]) -> tuple[int, bool]:
+        """Store a cleaned, segmented document. Returns ``(id, added)``.
+
+        Re-adding a file with the same content is a no-op (``added`` is False).
+        A file at the same path with new content replaces the old version.
+        """
+        with self.atomic() as conn:
+            existing = self.document_by_sha(doc.sha256)
+            if existing is not None:
+                return int(existing["id"]), False
+            for old in conn.execute("SELECT id FROM documents WHERE path = ?", (doc.path,)).fetchall():
+                self._delete_document(int(old["id"]))
+            cur = conn.execute(
+                "INSERT INTO documents(path, name, sha256, format, title, date, year, metadata, warnings,"
+                " raw_text, clean_text, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.path,
+                    doc.name,
+                    doc.sha256,
+                    doc.format,
+                    doc.title,
+                    doc.date,
+                    doc.year,
+                    _json(doc.metadata),
+                    _json(doc.warnings),
+                    doc.text,
+                    clean_text,
+                    now(),
+                ),
+            )
+            doc_id = int(cur.lastrowid)
+            conn.executemany(
+                "INSERT INTO corrections(document_id, start, before, after, rule, confidence) VALUES (?,?,?,?,?,?)",
+                [(doc_id, c.start, c.before, c.after, c.rule, c.confidence) for c in corrections],
+            )
+            conn.executemany(
+                "INSERT INTO units(document_id, seq, kind, section, text, original, text_hash, page, line_start,"
+                " line_end, char_start, char_end, year, metadata) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        doc_id,
+                        i,
+                        u.kind,
+                        u.section,
+                        u.text,
+                        u.original,
+                        text_hash(u.text),
+                        u.page,
+                        u.line_start,
+                        u.line_end,
+                        u.start,
+                        u.end,
+                        _unit_year(u, doc),
+                        _json(u.metadata),
+                    )
+                    for i, u in enumerate(units)
+                ],
+            )
+            self._link_duplicates(doc_id)
+            self._bump()
+            return doc_id, True
+
+    def _delete_document(self, doc_id: int) -> None:
+        self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def _link_duplicates(self, doc_id: int) -> None:
+        """Point each unit whose text was seen before (anywhere in the project) at its first occurrence."""
+        self.conn.execute(
+            """
+            UPDATE units SET duplicate_of = (
+                SELECT min(u2.id) FROM units u2 WHERE u2.text_hash = units.text_hash AND u2.id < units.id
+            )
+            WHERE document_id = ? AND EXISTS (
+                SELECT 1 FROM units u2 WHERE u2.text_hash = units.text_hash AND u2.id < units.id
+            )
+            """,
+            (doc_id,),
+        )
+
+    # ------------------------------------------------------------------- units
+    def units(self) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT u.*, d.name AS document, d.path AS document_path FROM units u"
+            " JOIN documents d ON d.id = u.document_id ORDER BY u.document_id, u.seq"
+        ).fetchall()
+
+    # -------------------------------------------------------------- embeddings
+    def get_embeddings(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """Cached vectors for the given text hashes (missing ones are simply absent)."""
+        wanted = list(dict.fromkeys(hashes))
+        found: dict[str, np.ndarray] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
+                (model, *chunk),
+            ):
+                found[row[0]] = np.frombuffer(row[1], dtype=np.float32)
+        return found
+
+    def put_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        with self.atomic() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO embeddings(model, text_hash, dim, vector) VALUES (?,?,?,?)",
+                [
+                    (model, h, int(v.shape[-1]), np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                    for h, v in vectors.items()
+                ],
+            )
+
+    # ------------------------------------------------------------ runs, themes
+    def add_run(self, params: dict[str, Any], seed: int, model: str) -> int:
+        with self.atomic() as conn:
+            cur = conn.execute(
+                "INSERT INTO runs(created_at, params, seed, model) VALUES (?,?,?,?)",
+                (now(), _json(params), seed, model),
+            )
+            return int(cur.lastrowid)
+
+    def runs(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM runs ORDER BY id").fetchall()
+
+    def save_model_themes(
+        self,
+        run_id: int,
+        themes: Sequence[Any],
+        unit_ids: Sequence[int],
+        labels: Sequence[int],
+        scores: Sequence[float],
+    ) -> dict[int, int]:
+        """Replace the model's themes and assignments with a new run's, keeping human decisions.
+
+        Units a human placed keep their theme; themes a human renamed, described or
+        created, or that still hold human-placed units, are kept. Returns a map from
+        the model's theme ids to the new database ids.
+        """
+        with self.atomic() as conn:
+            conn.execute("DELETE FROM assignments WHERE source = 'model'")
+            conn.execute(
+                "DELETE FROM themes WHERE source != 'human' AND label_source != 'human'"
+                " AND id NOT IN (SELECT theme_id FROM assignments)"
+            )
+            conn.execute("UPDATE themes SET position = position + 1000")
+            human_units = {r[0] for r in conn.execute("SELECT unit_id FROM assignments WHERE source = 'human'")}
+            id_map: dict[int, int] = {}
+            for pos, theme in enumerate(themes):
+                cur = conn.execute(
+                    "INSERT INTO themes(run_id, label, description, keywords, source, stability, is_outlier, position)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        run_id,
+                        theme.label,
+                        theme.description,
+                        _json(theme.keywords),
+                        theme.source,
+                        theme.stability,
+                        int(theme.source == "outlier"),
+                        pos,
+                    ),
+                )
+                id_map[theme.id] = int(cur.lastrowid)
+            conn.executemany(
+                "INSERT INTO assignments(unit_id, theme_id, score, source, run_id) VALUES (?,?,?,?,?)",
+                [
+                    (int(u), id_map[int(t)], float(s), "model", run_id)
+                    for u, t, s in zip(unit_ids, labels, scores, strict=True)
+                    if int(u) not in human_units
+                ],
+            )
+            conn.execute(
+                "UPDATE runs SET n_units = ?, n_themes = ? WHERE id = ?", (len(unit_ids), len(themes), run_id)
+            )
+            self._bump()
+            return id_map
+
+    def themes(self, *, active_only: bool = True) -> list[sqlite3.Row]:
+        where = "WHERE t.active = 1" if active_only else ""
+        return self.conn.execute(
+            "SELECT t.*, (SELECT count(*) FROM assignments a WHERE a.theme_id = t.id) AS size"
+            f" FROM themes t {where} ORDER BY t.is_outlier, t.position, t.id"
+        ).fetchall()
+
+    def theme(self, theme_id: int) -> sqlite3.Row:
+        row = self.conn.execute("SELECT * FROM themes WHERE id = ?", (theme_id,)).fetchone()
+        if row is None:
+            raise ProjectError(f"Tema {theme_id} findes ikke i projektet", path=self.path)
+        return row
+
+    def assignments(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM assignments ORDER BY unit_id").fetchall()
+
+    def corrections(self, document_id: int | None = None) -> list[sqlite3.Row]:
+        if document_id is None:
+            return self.conn.execute(
+                "SELECT c.*, d.name AS document FROM corrections c JOIN documents d ON d.id = c.document_id"
+                " ORDER BY c.document_id, c.start"
+            ).fetchall()
+        return self.conn.execute(
+            "SELECT * FROM corrections WHERE document_id = ? ORDER BY start", (document_id,)
+        ).fetchall()
+
+    # ------------------------------------------------------------------- views
+    def unit_table(self) -> list[dict[str, Any]]:
+        """One dict per unit with its document, year, section, text and theme (for exports)."""
+        rows = self.conn.execute(
+            """
+            SELECT u.id AS unit_id, d.name AS document, coalesce(u.year, d.year) AS year, u.section,
+                   u.kind, u.text, u.page, u.line_start, u.duplicate_of,
+                   t.id AS theme_id, t.label AS theme_label, a.score, a.source AS assigned_by
+            FROM units u
+            JOIN documents d ON d.id = u.document_id
+            LEFT JOIN assignments a ON a.unit_id = u.id
+            LEFT JOIN themes t ON t.id = a.theme_id
+            ORDER BY u.document_id, u.seq
+            """
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def info(self) -> dict[str, Any]:
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        last = self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        years = [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year")]
+        return {
+            "path": self.path,
+            "schema_version": self.schema_version,
+            "documents": one("SELECT count(*) FROM documents"),
+            "units": one("SELECT count(*) FROM units"),
+            "duplicates": one("SELECT count(*) FROM units WHERE duplicate_of IS NOT NULL"),
+            "corrections": one("SELECT count(*) FROM corrections"),
+            "embeddings": one("SELECT count(*) FROM embeddings"),
+            "runs": one("SELECT count(*) FROM runs"),
+            "themes": one("SELECT count(*) FROM themes WHERE active = 1"),
+            "human_assignments": one("SELECT count(*) FROM assignments WHERE source = 'human'"),
+            "edits": one("SELECT count(*) FROM edits WHERE undone = 0"),
+            "years": years,
+            "last_run": dict(last) if last else None,
+        }
+
+    # ------------------------------------------------------------------- edits
+    # Human edits live in edits.py; they are methods here for convenience.
+    from .edits import (  # noqa: E402
+        create_theme,
+        describe_theme,
+        edit_history,
+        merge_themes,
+        move_units,
+        redo,
+        rename_theme,
+        revert_correction,
+        undo,
+    )
+
+
+def _unit_year(unit: Any, doc: Any) -> int | None:
+    year = unit.metadata.get("year") if getattr(unit, "metadata", None) else None
+    try:
+        return int(year) if year is not None else doc.year
+    except (TypeError, ValueError):
+        return doc.year

@@ -1,0 +1,230 @@
+"""Human edits with an undo/redo log.
+
+Every edit is recorded as a list of row changes ``(table, id, before, after)``
+where ``before``/``after`` are the changed columns (``None`` when the row did
+not exist). Undo writes ``before`` back, redo writes ``after``; both first check
+that the rows are still as the edit left them, so an undo never silently
+overwrites someone else's later change. The log survives restarts because it
+lives in the project file.
+
+These functions are bound as methods of :class:`~udsatte_nlp.store.ProjectStore`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from ..errors import ConfigError, ConflictError
+
+_KEYS = {"themes": "id", "assignments": "unit_id", "corrections": "id", "documents": "id"}
+Change = dict[str, Any]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _row(store: Any, table: str, key: int, columns: Sequence[str]) -> dict[str, Any] | None:
+    cols = ", ".join(columns)
+    row = store.conn.execute(f"SELECT {cols} FROM {table} WHERE {_KEYS[table]} = ?", (key,)).fetchone()
+    return None if row is None else {c: row[c] for c in columns}
+
+
+def _write(store: Any, table: str, key: int, values: dict[str, Any] | None, columns: Sequence[str]) -> None:
+    pk = _KEYS[table]
+    exists = store.conn.execute(f"SELECT 1 FROM {table} WHERE {pk} = ?", (key,)).fetchone() is not None
+    if values is None:
+        if exists:
+            store.conn.execute(f"DELETE FROM {table} WHERE {pk} = ?", (key,))
+    elif exists:
+        sets = ", ".join(f"{c} = ?" for c in columns)
+        store.conn.execute(f"UPDATE {table} SET {sets} WHERE {pk} = ?", (*[values[c] for c in columns], key))
+    else:
+        cols = [pk, *columns]
+        marks = ",".join("?" * len(cols))
+        store.conn.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", (key, *[values[c] for c in columns])
+        )
+
+
+def _change(store: Any, table: str, key: int, after: dict[str, Any] | None, columns: Sequence[str]) -> Change:
+    """Apply one row change now and return its record."""
+    before = _row(store, table, key, columns)
+    _write(store, table, key, after, columns)
+    return {"table": table, "key": key, "columns": list(columns), "before": before, "after": after}
+
+
+def _record(store: Any, op: str, summary: str, changes: list[Change]) -> int:
+    # A new edit discards the redo stack (undone edits become unreachable).
+    store.conn.execute("UPDATE edits SET undone = 2 WHERE undone = 1")
+    cur = store.conn.execute(
+        "INSERT INTO edits(created_at, op, summary, payload) VALUES (?,?,?,?)",
+        (_now(), op, summary, json.dumps(changes, ensure_ascii=False)),
+    )
+    store._bump()
+    return int(cur.lastrowid)
+
+
+def _theme_exists(store: Any, theme_id: int) -> None:
+    if store.conn.execute("SELECT 1 FROM themes WHERE id = ? AND active = 1", (theme_id,)).fetchone() is None:
+        raise ConfigError(f"Tema {theme_id} findes ikke", path=store.path, hint="Vælg et eksisterende tema")
+
+
+def rename_theme(store: Any, theme_id: int, label: str, *, expected_revision: int | None = None) -> int:
+    """Give a theme a new label. Returns the edit id."""
+    label = " ".join(label.split())
+    if not label:
+        raise ConfigError("Et tema skal have et navn", hint="Skriv et navn")
+    with store.atomic():
+        store.check_revision(expected_revision)
+        _theme_exists(store, theme_id)
+        old = store.theme(theme_id)["label"]
+        ch = _change(store, "themes", theme_id, {"label": label, "label_source": "human"}, ["label", "label_source"])
+        return _record(store, "rename", f"Omdøbt «{old}» til «{label}»", [ch])
+
+
+def describe_theme(store: Any, theme_id: int, description: str, *, expected_revision: int | None = None) -> int:
+    """Set a theme's description."""
+    with store.atomic():
+        store.check_revision(expected_revision)
+        _theme_exists(store, theme_id)
+        label = store.theme(theme_id)["label"]
+        ch = _change(store, "themes", theme_id, {"description": description.strip()}, ["description"])
+        return _record(store, "describe", f"Beskrivelse af «{label}» ændret", [ch])
+
+
+def create_theme(store: Any, label: str, *, description: str = "", expected_revision: int | None = None) -> int:
+    """Create an empty human theme; returns its id (the creation is undoable)."""
+    label = " ".join(label.split())
+    if not label:
+        raise ConfigError("Et tema skal have et navn", hint="Skriv et navn")
+    with store.atomic():
+        store.check_revision(expected_revision)
+        theme_id = _new_theme(store, label, description)
+        return theme_id
+
+
+def _new_theme(store: Any, label: str, description: str = "") -> int:
+    pos = store.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM themes").fetchone()[0]
+    new_id = store.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM themes").fetchone()[0]
+    cols = ["label", "description", "source", "label_source", "active", "position", "keywords", "is_outlier"]
+    values = {
+        "label": label,
+        "description": description,
+        "source": "human",
+        "label_source": "human",
+        "active": 1,
+        "position": pos,
+        "keywords": "[]",
+        "is_outlier": 0,
+    }
+    ch = _change(store, "themes", new_id, values, cols)
+    _record(store, "create", f"Nyt tema «{label}»", [ch])
+    return int(new_id)
+
+
+def _move_changes(store: Any, unit_ids: Sequence[int], theme_id: int) -> list[Change]:
+    cols = ["theme_id", "score", "source", "run_id"]
+    changes = []
+    for uid in dict.fromkeys(int(u) for u in unit_ids):
+        if store.conn.execute("SELECT 1 FROM units WHERE id = ?", (uid,)).fetchone() is None:
+            raise ConfigError(f"Input {uid} findes ikke", path=store.path)
+        changes.append(
+            _change(store, "assignments", uid, {"theme_id": theme_id, "score": 1.0, "source": "human", "run_id": None}, cols)
+        )
+    return changes
+
+
+def move_units(store: Any, unit_ids: Sequence[int], theme_id: int, *, expected_revision: int | None = None) -> int:
+    """Move units to a theme (a human assignment that re-runs never overwrite)."""
+    if not unit_ids:
+        raise ConfigError("Vælg mindst ét input at flytte")
+    with store.atomic():
+        store.check_revision(expected_revision)
+        _theme_exists(store, theme_id)
+        changes = _move_changes(store, unit_ids, theme_id)
+        label = store.theme(theme_id)["label"]
+        return _record(store, "move", f"{len(changes)} input flyttet til «{label}»", changes)
+
+
+def merge_themes(store: Any, theme_ids: Sequence[int], into: int, *, expected_revision: int | None = None) -> int:
+    """Merge themes into ``into``: their units move there and they are deactivated."""
+    sources = [int(t) for t in dict.fromkeys(theme_ids) if int(t) != int(into)]
+    if not sources:
+        raise ConfigError("Vælg mindst ét andet tema at flette med")
+    with store.atomic():
+        store.check_revision(expected_revision)
+        _theme_exists(store, into)
+        for t in sources:
+            _theme_exists(store, t)
+        marks = ",".join("?" * len(sources))
+        units = [r[0] for r in store.conn.execute(f"SELECT unit_id FROM assignments WHERE theme_id IN ({marks})", sources)]
+        changes = _move_changes(store, units, into)
+        labels = []
+        for t in sources:
+            labels.append(store.theme(t)["label"])
+            changes.append(_change(store, "themes", t, {"active": 0}, ["active"]))
+        target = store.theme(into)["label"]
+        return _record(store, "merge", f"{', '.join(f'«{x}»' for x in labels)} flettet ind i «{target}»", changes)
+
+
+def revert_correction(store: Any, correction_id: int, *, expected_revision: int | None = None) -> int:
+    """Mark a cleaner correction as reverted (the original text is used in review and export)."""
+    with store.atomic():
+        store.check_revision(expected_revision)
+        row = store.conn.execute("SELECT * FROM corrections WHERE id = ?", (correction_id,)).fetchone()
+        if row is None:
+            raise ConfigError(f"Rettelse {correction_id} findes ikke", path=store.path)
+        ch = _change(store, "corrections", correction_id, {"reverted": 1}, ["reverted"])
+        return _record(store, "revert", f"Rettelsen «{row['before']}» → «{row['after']}» fortrudt", [ch])
+
+
+def _replay(store: Any, edit: Any, direction: str) -> None:
+    changes = json.loads(edit["payload"])
+    expect, target = ("after", "before") if direction == "undo" else ("before", "after")
+    seq = reversed(changes) if direction == "undo" else changes
+    for ch in seq:
+        current = _row(store, ch["table"], ch["key"], ch["columns"])
+        if current != ch[expect]:
+            raise ConflictError(
+                f"Kan ikke {'fortryde' if direction == 'undo' else 'gentage'} «{edit['summary']}»: "
+                "projektet er ændret siden",
+                path=store.path,
+                hint="Genindlæs og ret manuelt",
+            )
+        _write(store, ch["table"], ch["key"], ch[target], ch["columns"])
+
+
+def undo(store: Any, *, expected_revision: int | None = None) -> str | None:
+    """Undo the latest human edit that is not undone yet. Returns its summary, or None."""
+    with store.atomic():
+        store.check_revision(expected_revision)
+        edit = store.conn.execute("SELECT * FROM edits WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
+        if edit is None:
+            return None
+        _replay(store, edit, "undo")
+        store.conn.execute("UPDATE edits SET undone = 1 WHERE id = ?", (edit["id"],))
+        store._bump()
+        return str(edit["summary"])
+
+
+def redo(store: Any, *, expected_revision: int | None = None) -> str | None:
+    """Redo the most recently undone edit. Returns its summary, or None."""
+    with store.atomic():
+        store.check_revision(expected_revision)
+        edit = store.conn.execute("SELECT * FROM edits WHERE undone = 1 ORDER BY id ASC LIMIT 1").fetchone()
+        # the redo candidate is the earliest undone edit after the last active one
+        if edit is None:
+            return None
+        _replay(store, edit, "redo")
+        store.conn.execute("UPDATE edits SET undone = 0 WHERE id = ?", (edit["id"],))
+        store._bump()
+        return str(edit["summary"])
+
+
+def edit_history(store: Any) -> list[dict[str, Any]]:
+    rows = store.conn.execute("SELECT id, created_at, op, summary, undone FROM edits ORDER BY id").fetchall()
+    return [dict(r) for r in rows]
