@@ -59,7 +59,8 @@ class _Progress:
     """Turns the library's ``progress(stage, done, total)`` calls into rich progress bars."""
 
     def __init__(self, quiet: bool):
-        self.quiet = quiet
+        # like tqdm(disable=None): no bars when stderr is not a terminal (logs, pipes, tests)
+        self.quiet = quiet or not sys.stderr.isatty()
         self._bar = None
         self._tasks: dict[str, int] = {}
 
@@ -74,7 +75,7 @@ class _Progress:
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 console=Console(stderr=True),
-                transient=False,
+                transient=True,
             )
             self._bar.__enter__()
         return self

@@ -62,3 +62,28 @@ def make_label(keywords: Sequence[str], n: int = 3) -> str:
         return "Uden nøgleord"
     text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
     return text[0].upper() + text[1:]
+
+
+def refresh_keywords(store: object, top_n: int = 8) -> None:
+    """Recompute every active theme's keywords from its current members (human moves
+    included), and the label of themes whose label still comes from the model.
+
+    Derived data: not an undoable edit, and safe to call after every edit.
+    """
+    import json
+
+    conn = store.conn  # type: ignore[attr-defined]
+    rows = conn.execute(
+        "SELECT a.theme_id, u.text FROM assignments a JOIN units u ON u.id = a.unit_id"
+        " JOIN themes t ON t.id = a.theme_id WHERE t.active = 1 ORDER BY a.theme_id, u.id"
+    ).fetchall()
+    if not rows:
+        return
+    keywords = theme_keywords([r[1] for r in rows], [int(r[0]) for r in rows], top_n)
+    with store.atomic():  # type: ignore[attr-defined]
+        for theme_id, kw in keywords.items():
+            conn.execute("UPDATE themes SET keywords = ? WHERE id = ?", (json.dumps(kw, ensure_ascii=False), theme_id))
+            conn.execute(
+                "UPDATE themes SET label = ? WHERE id = ? AND label_source = 'model' AND source = 'model'",
+                (make_label(kw), theme_id),
+            )
