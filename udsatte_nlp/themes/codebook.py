@@ -15,9 +15,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import ConfigError
 
-__all__ = ["CodebookTheme", "load_codebook", "parse_codebook"]
+__all__ = ["CodebookTheme", "load_codebook", "parse_codebook", "theme_centres"]
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,16 @@ class CodebookTheme:
     examples: tuple[str, ...] = ()
 
     def prompts(self) -> list[str]:
-        """Texts that describe the theme, for embedding."""
-        head = self.name + (f": {self.description}" if self.description else "")
-        out = [head]
+        """Texts that define the theme (not its examples), for embedding.
+
+        The name is said in a few ways (an ensemble of prompts is steadier than one).
+        """
+        lower = self.name[0].lower() + self.name[1:]
+        out = [self.name, f"Tema: {self.name}", f"Dette handler om {lower}", f"Drømme og bekymringer om {lower}"]
+        if self.description:
+            out.append(f"{self.name}: {self.description}")
         if self.keywords:
             out.append(f"{self.name}: {', '.join(self.keywords)}")
-        out.extend(self.examples)
         return out
 
 
@@ -95,3 +101,38 @@ def load_codebook(path: str | Path) -> list[CodebookTheme]:
     except UnicodeDecodeError:
         raise ConfigError("Kodebogen er ikke UTF-8", path=p, hint="Gem filen som UTF-8") from None
     return parse_codebook(text, str(p))
+
+
+def theme_centres(codebook: list[CodebookTheme], embedder: object, mean: np.ndarray) -> np.ndarray:
+    """One centre per codebook theme in the centred embedding space.
+
+    The centre is the mean of the theme's definition prompts plus, when given, half
+    the mean of its examples: examples say in the participants' own words what the
+    name says abstractly, but two or three of them are a noisy sample.
+    """
+    prompts: list[str] = []
+    owner: list[tuple[int, str]] = []
+    for i, theme in enumerate(codebook):
+        for p in theme.prompts():
+            prompts.append(p)
+            owner.append((i, "definition"))
+        for e in theme.examples:
+            prompts.append(e)
+            owner.append((i, "example"))
+    V = _unit(np.asarray(embedder.encode(prompts), dtype=np.float64))  # type: ignore[attr-defined]
+    V = _unit(V - mean)
+    centres = []
+    for i in range(len(codebook)):
+        centre = np.zeros(V.shape[1])
+        for kind, weight in (("definition", 1.0), ("example", 0.5)):
+            rows = [j for j, o in enumerate(owner) if o == (i, kind)]
+            if rows:
+                centre += weight * _unit(V[rows].mean(axis=0, keepdims=True))[0]
+        centres.append(centre)
+    return np.vstack(centres)
+
+
+def _unit(X: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(X, axis=1, keepdims=True)
+    n[n == 0] = 1
+    return X / n

@@ -1,67 +1,195 @@
-"""Danish keywords and short labels for themes (class-based TF-IDF).
+"""Danish keywords, labels and descriptions for themes.
 
-Keywords are counted over the members of each theme against the whole corpus,
-with Danish stop words removed and æ/ø/å kept intact.
+* Keywords: class-based TF-IDF over lemmatised tokens, Danish stop words removed,
+  æ/ø/å intact (the tokenizer is Unicode-aware; nothing is transliterated).
+* Labels: a short phrase that many of the theme's inputs actually use and the other
+  themes' inputs do not ("billige boliger", "Misbrugsbehandling og ventetid"), not
+  a bag of keywords.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["danish_stop_words", "theme_keywords", "make_label"]
+__all__ = ["danish_stop_words", "keyword_analyzer", "theme_keywords", "make_label", "describe", "refresh_keywords"]
 
-_TOKEN = r"(?u)\b[^\W\d_][^\W\d_-]+(?:-[^\W\d_]+)*\b"
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
 def danish_stop_words() -> frozenset[str]:
-    """spaCy's Danish stop words plus the filler of workshop notes."""
-    from spacy.lang.da.stop_words import STOP_WORDS
+    """Danish stop words (spaCy's list, via the language layer when present) plus workshop filler."""
+    try:
+        from ..lang import stop_words
 
-    extra = {"fx", "ca", "mv", "osv", "evt", "pga", "jf", "bla", "feks", "mere", "flere", "bare", "rigtig", "rigtigt", "godt", "gerne", "ting"}
+        base = set(stop_words())
+    except ImportError:
+        from spacy.lang.da.stop_words import STOP_WORDS
+
+        base = set(STOP_WORDS)
+    extra = {"fx", "ca", "mv", "osv", "evt", "pga", "jf", "bla", "feks", "mere", "flere", "bare", "rigtig",
+             "rigtigt", "godt", "gerne", "ting", "får", "få", "fik", "gå", "går", "komme", "kommer", "gøre",
+             "gør", "sige", "siger", "give", "giver", "tage", "tager", "lave", "laver", "hele", "helt", "altid"}
     # the keyword tokenizer splits on periods, so multi-part stop words would never match
-    return frozenset(w.lower() for w in STOP_WORDS if "." not in w) | extra
+    return frozenset(w.lower() for w in base if "." not in w) | extra
+
+
+@lru_cache(maxsize=1)
+def keyword_analyzer() -> Callable[[str], list[str]]:
+    """``str -> list[str]`` of lower-cased lemmas without stop words, for keyword counting."""
+    stop = danish_stop_words()
+    try:
+        from ..lang import keyword_analyzer as lang_analyzer
+
+        inner = lang_analyzer()
+
+        def analyze(text: str) -> list[str]:
+            return [w for w in inner(text) if w not in stop and len(w) > 1]
+
+        return analyze
+    except ImportError:
+
+        def analyze(text: str) -> list[str]:
+            return [w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in stop and len(w) > 1]
+
+        return analyze
 
 
 def theme_keywords(texts: Sequence[str], labels: Sequence[int], top_n: int = 8) -> dict[int, list[str]]:
-    """Top ``top_n`` keywords per label by class-based TF-IDF."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    labels = np.asarray(labels)
-    classes = sorted(set(int(x) for x in labels))
-    if not texts:
+    """Top ``top_n`` keywords per label by class-based TF-IDF (BERTopic's c-TF-IDF formula)."""
+    analyze = keyword_analyzer()
+    labels_arr = np.asarray(labels)
+    classes = sorted(set(int(x) for x in labels_arr))
+    counts: dict[int, Counter[str]] = {c: Counter() for c in classes}
+    for text, lab in zip(texts, labels_arr.tolist(), strict=True):
+        counts[int(lab)].update(analyze(text))
+    vocab = sorted(set().union(*counts.values())) if counts else []
+    if not vocab:
         return {c: [] for c in classes}
-    docs = [" ".join(t for t, lab in zip(texts, labels, strict=True) if lab == c) for c in classes]
-    vectorizer = CountVectorizer(
-        token_pattern=_TOKEN, lowercase=True, stop_words=sorted(danish_stop_words()), ngram_range=(1, 1), min_df=1
-    )
-    try:
-        counts = vectorizer.fit_transform(docs).toarray().astype(float)
-    except ValueError:  # only stop words
-        return {c: [] for c in classes}
-    vocab = np.array(vectorizer.get_feature_names_out())
-    tf = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    avg = counts.sum() / max(len(classes), 1)
-    idf = np.log(1 + avg / np.maximum(counts.sum(axis=0), 1))
-    scores = tf * idf
+    index = {w: i for i, w in enumerate(vocab)}
+    M = np.zeros((len(classes), len(vocab)))
+    for r, c in enumerate(classes):
+        for w, n in counts[c].items():
+            M[r, index[w]] = n
+    tf = M / np.maximum(M.sum(axis=1, keepdims=True), 1)
+    avg = M.sum() / max(len(classes), 1)
+    idf = np.log(1 + avg / np.maximum(M.sum(axis=0), 1))
+    words = np.array(vocab)
+    scores = tf * idf * np.sqrt([informativeness(w) for w in vocab])
     out = {}
-    for row, c in enumerate(classes):
-        order = np.lexsort((vocab, -scores[row]))  # ties broken alphabetically: deterministic
-        out[c] = [str(vocab[i]) for i in order[:top_n] if counts[row, i] > 0]
+    for r, c in enumerate(classes):
+        order = np.lexsort((words, -scores[r]))  # ties broken alphabetically: deterministic
+        # words used more than once in the theme first; single mentions only fill up
+        repeated = [str(words[i]) for i in order if M[r, i] > 1]
+        once = [str(words[i]) for i in order if M[r, i] == 1]
+        out[c] = (repeated + once)[:top_n]
     return out
 
 
-def make_label(keywords: Sequence[str], n: int = 3) -> str:
-    """A short readable label from the top keywords: ``Bolig, hjemløse og herberg``."""
-    words = [k for k in keywords if not re.fullmatch(r"\W+", k)][:n]
-    if not words:
-        return "Uden nøgleord"
-    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
-    return text[0].upper() + text[1:]
+@lru_cache(maxsize=200_000)
+def informativeness(word: str) -> float:
+    """How much a word can carry a label, from its general frequency in Danish (wordfreq).
+
+    Everyday words ("dag", "holder", "høre") say little about a theme; rarer content
+    words ("hjemløshed", "misbrugsbehandling") say much. 1.0 for rare words, down to
+    0.15 for the most common ones.
+    """
+    from wordfreq import zipf_frequency
+
+    zipf = zipf_frequency(word, "da")
+    return float(min(1.0, max(0.15, (6.3 - zipf) / 2.8)))
+
+
+def _phrases(text: str, stop: frozenset[str]) -> set[tuple[str, ...]]:
+    """Candidate label phrases: 1-3 word runs that neither start nor end with a stop word."""
+    words = [m.group(0).lower() for m in _WORD.finditer(text)]
+    out: set[tuple[str, ...]] = set()
+    for n in (1, 2, 3):
+        for i in range(len(words) - n + 1):
+            gram = tuple(words[i : i + n])
+            if gram[0] in stop or gram[-1] in stop or any(len(w) < 3 for w in (gram[0], gram[-1])):
+                continue
+            if n == 3 and gram[1] in stop and gram[1] not in {"og", "til", "for", "med", "på", "om", "i", "af"}:
+                continue
+            out.add(gram)
+    return out
+
+
+def make_label(
+    member_texts: Sequence[str],
+    all_texts: Sequence[str],
+    keywords: Sequence[str] = (),
+    *,
+    taken: set[str] | None = None,
+) -> str:
+    """A short Danish label: the phrase most typical of the members compared with the corpus.
+
+    A phrase scores by how many members use it and how much more often than in the
+    corpus as a whole; longer phrases win when used about as widely. Two single words
+    that are both typical become "A og b".
+    """
+    taken = taken or set()
+    stop = danish_stop_words()
+    if not member_texts:
+        return "Tomt tema"
+    inside: Counter[tuple[str, ...]] = Counter()
+    for t in member_texts:
+        inside.update(_phrases(t, stop))
+    overall: Counter[tuple[str, ...]] = Counter()
+    member_set = set(member_texts)
+    for t in all_texts:
+        if t not in member_set:
+            overall.update(_phrases(t, stop))
+    m, n = len(member_texts), max(len(all_texts), 1)
+    scored = []
+    for gram, df_in in inside.items():
+        if df_in < 2 and m > 3:
+            continue
+        p_in = df_in / m
+        p_all = (df_in + overall.get(gram, 0)) / n
+        lift = math.log((p_in + 1e-3) / (p_all + 1e-3))
+        content = [w for w in gram if w not in stop]
+        weight = sum(informativeness(w) for w in content) / len(content)
+        score = p_in * max(lift, 0.0) * weight * (1.0 + 0.35 * (len(gram) - 1))
+        scored.append((score, len(gram), " ".join(gram), p_in))
+    scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
+    candidates = [s for s in scored if s[0] > 0]
+    label = ""
+    if candidates:
+        best = candidates[0]
+        label = best[2]
+        if best[1] == 1:
+            for other in candidates[1:6]:
+                if other[1] == 1 and other[0] >= 0.6 * best[0] and other[3] >= 0.12 and other[2] not in label:
+                    label = f"{label} og {other[2]}"
+                    break
+    if not label:
+        label = " og ".join(list(keywords)[:2]) or "Uden nøgleord"
+    label = label[0].upper() + label[1:]
+    if label.casefold() in taken:
+        for alt in candidates[1:]:
+            alt_label = alt[2][0].upper() + alt[2][1:]
+            if alt_label.casefold() not in taken:
+                return alt_label
+        i = 2
+        while f"{label} ({i})".casefold() in taken:
+            i += 1
+        label = f"{label} ({i})"
+    return label
+
+
+def describe(label: str, keywords: Sequence[str], size: int, total: int) -> str:
+    """A one-sentence Danish description of a model theme, for staff to rewrite."""
+    share = 100 * size / max(total, 1)
+    kw = [k for k in keywords if k.lower() not in label.lower()][:4]
+    words = f" Typiske ord: {', '.join(kw)}." if kw else ""
+    return f"{size} input ({share:.0f} %) handler om {label.lower()}.{words}"
 
 
 def refresh_keywords(store: object, top_n: int = 8) -> None:
@@ -79,11 +207,19 @@ def refresh_keywords(store: object, top_n: int = 8) -> None:
     ).fetchall()
     if not rows:
         return
-    keywords = theme_keywords([r[1] for r in rows], [int(r[0]) for r in rows], top_n)
+    texts = [r[1] for r in rows]
+    theme_of = [int(r[0]) for r in rows]
+    keywords = theme_keywords(texts, theme_of, top_n)
+    taken = {
+        r[0].casefold()
+        for r in conn.execute("SELECT label FROM themes WHERE active = 1 AND NOT (label_source = 'model' AND source = 'model')")
+    }
     with store.atomic():  # type: ignore[attr-defined]
         for theme_id, kw in keywords.items():
             conn.execute("UPDATE themes SET keywords = ? WHERE id = ?", (json.dumps(kw, ensure_ascii=False), theme_id))
-            conn.execute(
-                "UPDATE themes SET label = ? WHERE id = ? AND label_source = 'model' AND source = 'model'",
-                (make_label(kw), theme_id),
-            )
+            row = conn.execute("SELECT label_source, source FROM themes WHERE id = ?", (theme_id,)).fetchone()
+            if row["label_source"] == "model" and row["source"] == "model":
+                members = [t for t, th in zip(texts, theme_of, strict=True) if th == theme_id]
+                label = make_label(members, texts, kw, taken=taken)
+                taken.add(label.casefold())
+                conn.execute("UPDATE themes SET label = ? WHERE id = ?", (label, theme_id))

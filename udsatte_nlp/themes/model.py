@@ -1,9 +1,21 @@
 """ThemeModel: themes from unit vectors, unsupervised or guided by a codebook.
 
 Follows scikit-learn conventions: ``__init__`` only stores parameters, ``fit``
-returns ``self`` and sets ``labels_`` (theme index per unit), ``scores_``
-(confidence per unit, cosine similarity to its theme's centre) and
-``themes_`` (a list of :class:`~udsatte_nlp.records.Theme`).
+returns ``self`` and sets
+
+* ``labels_``: theme index per unit (every unit gets one),
+* ``scores_``: confidence per unit (cosine similarity to its theme's centre, 0..1),
+* ``themes_``: a list of :class:`~udsatte_nlp.records.Theme` with Danish labels,
+  keywords, representative units and a stability score,
+* ``centroids_``: the themes' centres in the (centred) embedding space.
+
+Why not BERTopic's defaults: on a workshop's 30-500 short inputs UMAP + HDBSCAN
+put most inputs in the outlier class and are not reproducible without care.
+Here the vectors are centred (multilingual e5 vectors share a large common
+direction that drowns the differences), the number of themes is chosen by
+silhouette over a range, and agglomerative (Ward) clustering, deterministic by
+construction, is used up to a few thousand inputs; above that k-means with a
+fixed seed, or BERTopic with explicit sub-models via ``engine="bertopic"``.
 
 >>> import numpy as np
 >>> X = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]], dtype=np.float32)
@@ -22,11 +34,12 @@ import numpy as np
 from ..errors import ConfigError
 from ..records import Theme
 from .codebook import CodebookTheme
-from .labels import make_label, theme_keywords
+from .labels import describe, make_label, theme_keywords
 
-__all__ = ["ThemeModel", "OUTLIER_LABEL"]
+__all__ = ["ThemeModel", "OUTLIER_LABEL", "center"]
 
 OUTLIER_LABEL = "Øvrige"
+_LARGE = 2500  # above this many units, Ward's O(n²) memory gives way to k-means
 
 
 def _unit(X: np.ndarray) -> np.ndarray:
@@ -36,21 +49,36 @@ def _unit(X: np.ndarray) -> np.ndarray:
     return X / n
 
 
+def center(X: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
+    """Subtract the corpus mean and re-normalise (removes the shared direction of e5-like vectors)."""
+    X = _unit(X)
+    mu = X.mean(axis=0) if mean is None else mean
+    return _unit(X - mu)
+
+
 class ThemeModel:
     """Find themes in embedded units.
 
     Parameters
     ----------
     n_themes:
-        Number of themes; ``None`` chooses it from the data (silhouette over a range).
+        Number of themes; ``None`` chooses it from the data (silhouette over ``min_themes..max_themes``).
+        With a codebook: the most *extra* themes suggested for inputs that fit none.
     codebook:
-        Themes given by staff; inputs are assigned to them and keep their names.
+        Themes given by staff; inputs are assigned to them and keep their names as labels.
     embedder:
-        Needed with a codebook, to embed the themes' names, descriptions and examples.
+        Needed with a codebook, to embed the themes' names, descriptions, keywords and examples.
     seed:
-        Random seed; the same data and seed give the same themes.
+        The same data and seed give the same themes.
+    engine:
+        ``"native"`` (default; agglomerative/k-means) or ``"bertopic"`` (UMAP + HDBSCAN through the
+        BERTopic adapter, for large corpora; outliers are then reassigned to their nearest theme).
     min_themes, max_themes:
         The range searched when ``n_themes`` is None.
+    outliers:
+        Put true outliers (far from every theme) in an explicit ``Øvrige`` theme.
+    stability_runs:
+        Resamples used to estimate each theme's stability (0 turns it off).
     """
 
     def __init__(
@@ -60,8 +88,11 @@ class ThemeModel:
         codebook: Sequence[CodebookTheme] | None = None,
         embedder: Any = None,
         seed: int = 0,
-        min_themes: int = 2,
-        max_themes: int = 12,
+        engine: str = "native",
+        min_themes: int = 4,
+        max_themes: int = 10,
+        outliers: bool = True,
+        stability_runs: int = 8,
         top_keywords: int = 8,
         n_representatives: int = 5,
     ):
@@ -69,141 +100,246 @@ class ThemeModel:
         self.codebook = codebook
         self.embedder = embedder
         self.seed = seed
+        self.engine = engine
         self.min_themes = min_themes
         self.max_themes = max_themes
+        self.outliers = outliers
+        self.stability_runs = stability_runs
         self.top_keywords = top_keywords
         self.n_representatives = n_representatives
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: np.ndarray, texts: Sequence[str]) -> ThemeModel:
-        X = _unit(X)
         if len(X) != len(texts):
             raise ValueError("X and texts must have the same length")
         if len(X) == 0:
             raise ConfigError("Der er ingen input at finde temaer i", hint="Tjek at filerne indeholder tekst")
         if self.n_themes is not None and self.n_themes < 1:
             raise ConfigError("Antallet af temaer skal være mindst 1", hint="Brug fx --themes 6")
+        if self.engine not in ("native", "bertopic"):
+            raise ConfigError(f"Ukendt motor '{self.engine}'", hint="Vælg native eller bertopic")
+        self.mean_ = _unit(X).mean(axis=0)
+        Z = center(X, self.mean_)
         if self.codebook:
-            labels, names, sources = self._fit_guided(X, texts)
+            labels, names, sources = self._fit_guided(Z, texts)
         else:
-            labels = self._cluster(X)
+            labels = self._cluster(Z, texts)
             names, sources = None, None
-        self._finish(X, texts, labels, names, sources)
+            if self.outliers:
+                labels = self._mark_outliers(Z, labels)
+        self._finish(Z, texts, labels, names, sources)
+        if self.stability_runs and not self.codebook:
+            self._stability(Z, texts)
         return self
 
     def fit_predict(self, X: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         return self.fit(X, texts).labels_
 
     # ------------------------------------------------------------ clustering
-    def _cluster(self, X: np.ndarray) -> np.ndarray:
-        n = len(X)
-        if n < 3:
+    def _cluster(self, Z: np.ndarray, texts: Sequence[str], seed: int | None = None) -> np.ndarray:
+        seed = self.seed if seed is None else seed
+        n = len(Z)
+        if n < 4:
             return np.zeros(n, dtype=int)
+        if self.engine == "bertopic":
+            from .bertopic_adapter import cluster_with_bertopic
+
+            return cluster_with_bertopic(Z, texts, n_themes=self.n_themes, seed=seed)
         if self.n_themes is not None:
-            return self._cluster_k(X, min(self.n_themes, n))
-        hi = max(self.min_themes, min(self.max_themes, n // 4))
-        best, best_score = None, -np.inf
+            return self._cluster_k(Z, min(self.n_themes, n), seed)
+        return self._choose_k(Z, seed)
+
+    def _choose_k(self, Z: np.ndarray, seed: int) -> np.ndarray:
+        """The k in range with the best silhouette (cosine), computed on one Ward tree when possible."""
         from sklearn.metrics import silhouette_score
 
-        sample = None
-        if n > 3000:
-            sample = np.random.default_rng(self.seed).choice(n, 3000, replace=False)
-        for k in range(self.min_themes, hi + 1):
-            labels = self._cluster_k(X, k)
+        n = len(Z)
+        lo = max(2, min(self.min_themes, n // 4))
+        hi = max(lo, min(self.max_themes, n // 8))
+        sample = np.random.default_rng(seed).choice(n, 3000, replace=False) if n > 3000 else None
+        candidates = self._cluster_range(Z, range(lo, hi + 1), seed)
+        best, best_score = None, -np.inf
+        for k, labels in candidates:
             if len(set(labels.tolist())) < 2:
                 continue
             idx = sample if sample is not None else slice(None)
-            score = silhouette_score(X[idx], labels[idx], metric="cosine")
-            if score > best_score + 1e-9:
+            score = silhouette_score(Z[idx], labels[idx], metric="cosine")
+            # short inputs cluster weakly and silhouette creeps up with k: prefer fewer themes when close
+            score -= 0.001 * k
+            if score > best_score + 1e-12:
                 best, best_score = labels, score
         return best if best is not None else np.zeros(n, dtype=int)
 
-    def _cluster_k(self, X: np.ndarray, k: int) -> np.ndarray:
+    def _cluster_range(self, Z: np.ndarray, ks: range, seed: int) -> list[tuple[int, np.ndarray]]:
+        if len(Z) <= _LARGE:
+            # one Ward tree, cut at every k (the same partitions as fitting each k separately)
+            from scipy.cluster.hierarchy import cut_tree, linkage
+
+            tree = linkage(Z, method="ward")
+            cuts = cut_tree(tree, n_clusters=list(ks))
+            return [(k, cuts[:, i].astype(int)) for i, k in enumerate(ks)]
+        return [(k, self._cluster_k(Z, k, seed)) for k in ks]
+
+    def _cluster_k(self, Z: np.ndarray, k: int, seed: int) -> np.ndarray:
         if k <= 1:
-            return np.zeros(len(X), dtype=int)
-        if len(X) <= 2000:
+            return np.zeros(len(Z), dtype=int)
+        if len(Z) <= _LARGE:
             from sklearn.cluster import AgglomerativeClustering
 
-            return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(X)
+            return AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(Z)
         from sklearn.cluster import KMeans
 
-        return KMeans(n_clusters=k, n_init=4, random_state=self.seed).fit_predict(X)
+        return KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(Z)
+
+    def _mark_outliers(self, Z: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Label -1 for units far from every theme: robust z-score < -3.5 *and* a cosine at least
+        0.15 below the typical one, never more than 5 % of the units."""
+        labels = np.asarray(labels).copy()
+        if len(Z) < 20:
+            return labels
+        C = _centroids(Z, labels)
+        best = (Z @ C.T).max(axis=1)
+        med = np.median(best)
+        mad = np.median(np.abs(best - med)) * 1.4826 or 1e-9
+        out = ((best - med) / mad < -3.5) & (best < med - 0.15)
+        if 2 <= out.sum() <= max(2, 0.05 * len(Z)):
+            labels[out] = -1
+        return labels
 
     # ---------------------------------------------------------------- guided
-    def _fit_guided(self, X: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, list[str], list[str]]:
+    def _fit_guided(self, Z: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, list[str], list[str]]:
+        from .codebook import theme_centres
+
         if self.embedder is None:
             raise ValueError("a codebook needs an embedder to embed the theme descriptions")
         cb = list(self.codebook or [])
-        prompts: list[str] = []
-        owner: list[int] = []
-        for i, theme in enumerate(cb):
-            for p in theme.prompts():
-                prompts.append(p)
-                owner.append(i)
-        P = _unit(self.embedder.encode(prompts))
-        owner_arr = np.array(owner)
-        C = _unit(np.vstack([P[owner_arr == i].mean(axis=0) for i in range(len(cb))]))
-        anchor = C.copy()
-        labels = np.argmax(X @ C.T, axis=1)
-        # refine the centres from confident members, anchored to the codebook's own text
-        for _ in range(5):
-            sims = X @ C.T
-            labels = np.argmax(sims, axis=1)
-            best = sims[np.arange(len(X)), labels]
-            new_c = []
-            for i in range(len(cb)):
-                members = best[labels == i]
-                if len(members) == 0:
-                    new_c.append(anchor[i])
-                    continue
-                cut = np.quantile(members, 0.5)
-                conf = X[(labels == i) & (best >= cut)]
-                new_c.append(anchor[i] + conf.mean(axis=0))
-            C = _unit(np.vstack(new_c))
+        anchor = theme_centres(cb, self.embedder, self.mean_)
+        labels, sims = _refine(Z, anchor)
         names = [t.name for t in cb]
-        return labels, names, ["codebook"] * len(cb)
+        sources = ["codebook"] * len(cb)
+        # inputs that fit none of the codebook's themes: clustered into suggested themes
+        best = sims[np.arange(len(Z)), labels]
+        if len(Z) >= 20:
+            med = np.median(best)
+            mad = np.median(np.abs(best - med)) * 1.4826 or 1e-9
+            misfit = np.flatnonzero((best - med) / mad < -2.5)
+            if len(misfit) >= 6:
+                k_extra = self.n_themes or max(1, min(4, len(misfit) // 6))
+                sub = ThemeModel(k_extra, seed=self.seed, outliers=False, stability_runs=0, min_themes=1)
+                sub_labels = sub._cluster(Z[misfit], [texts[i] for i in misfit])
+                for c in sorted(set(sub_labels.tolist())):
+                    labels[misfit[sub_labels == c]] = len(names)
+                    names.append("")  # labelled from its keywords in _finish
+                    sources.append("model")
+            elif len(misfit) >= 2:
+                labels[misfit] = -1
+        return labels, names, sources
 
     # ---------------------------------------------------------------- finish
     def _finish(
         self,
-        X: np.ndarray,
+        Z: np.ndarray,
         texts: Sequence[str],
         labels: np.ndarray,
         names: list[str] | None,
         sources: list[str] | None,
     ) -> None:
         labels = np.asarray(labels, dtype=int)
+        has_outliers = bool((labels == -1).any())
         if names is None:
             # order themes by size (largest first), ties by first occurrence: stable ids
-            uniq = sorted(set(labels.tolist()), key=lambda c: (-int((labels == c).sum()), int(np.argmax(labels == c))))
+            uniq = [c for c in set(labels.tolist()) if c != -1]
+            uniq.sort(key=lambda c: (-int((labels == c).sum()), int(np.argmax(labels == c))))
             remap = {old: new for new, old in enumerate(uniq)}
-            labels = np.array([remap[c] for c in labels.tolist()], dtype=int)
-            n_themes = len(uniq)
+            names = [""] * len(uniq)
+            sources = ["model"] * len(uniq)
         else:
-            n_themes = len(names)
-        centroids = np.zeros((n_themes, X.shape[1]))
-        for c in range(n_themes):
-            if (labels == c).any():
-                centroids[c] = X[labels == c].mean(axis=0)
-        centroids = _unit(centroids)
-        scores = np.einsum("ij,ij->i", X, centroids[labels])
+            remap = {i: i for i in range(len(names))}
+            names, sources = list(names), list(sources or ["model"] * len(names))
+        n_real = len(names)
+        if has_outliers:
+            remap[-1] = n_real
+            names.append(OUTLIER_LABEL)
+            sources.append("outlier")
+        labels = np.array([remap[c] for c in labels.tolist()], dtype=int)
+        centroids = _centroids(Z, labels, len(names))
+        scores = np.einsum("ij,ij->i", Z, centroids[labels])
         keywords = theme_keywords(list(texts), labels.tolist(), self.top_keywords)
         themes = []
-        for c in range(n_themes):
+        used_labels: set[str] = set()
+        for c, name in enumerate(names):
             members = np.flatnonzero(labels == c)
             order = members[np.argsort(-scores[members], kind="stable")]
             kw = keywords.get(c, [])
+            member_texts = [texts[i] for i in order]
+            label = name or make_label(member_texts, [t for t in texts], kw, taken=used_labels)
+            used_labels.add(label.casefold())
             themes.append(
                 Theme(
                     id=c,
-                    label=names[c] if names else make_label(kw),
+                    label=label,
                     keywords=kw,
+                    description=describe(label, kw, len(members), len(texts)) if sources[c] != "codebook" else "",
                     size=len(members),
                     representatives=order[: self.n_representatives].tolist(),
-                    source=sources[c] if sources else "model",
+                    source=sources[c],
                 )
             )
         self.labels_ = labels
-        self.scores_ = np.clip(scores, -1.0, 1.0)
+        self.scores_ = np.clip((scores + 1) / 2, 0.0, 1.0)
         self.themes_ = themes
         self.centroids_ = centroids
+
+    # ------------------------------------------------------------- stability
+    def _stability(self, Z: np.ndarray, texts: Sequence[str]) -> None:
+        """Mean best-match Jaccard of each theme across resamples (80 % of units, other seeds)."""
+        n = len(Z)
+        if n < 10:
+            return
+        rng = np.random.default_rng(self.seed + 7919)
+        k = len([t for t in self.themes_ if t.source != "outlier"])
+        members = [set(np.flatnonzero(self.labels_ == t.id).tolist()) for t in self.themes_]
+        totals = np.zeros(len(self.themes_))
+        runs = self.stability_runs if n <= 5000 else max(2, self.stability_runs // 4)
+        for r in range(runs):
+            idx = np.sort(rng.choice(n, int(0.8 * n), replace=False))
+            sub = self._cluster_k(Z[idx], min(k, len(idx) - 1), self.seed + r + 1) if k > 1 else np.zeros(len(idx), int)
+            groups = [set(idx[sub == c].tolist()) for c in set(sub.tolist())]
+            present = set(idx.tolist())
+            for t, mem in enumerate(members):
+                seen = mem & present
+                if not seen:
+                    continue
+                totals[t] += max(len(seen & g) / len(seen | g) for g in groups)
+        for t, theme in enumerate(self.themes_):
+            theme.stability = round(float(totals[t] / runs), 3) if theme.source != "outlier" else None
+
+
+def _centroids(Z: np.ndarray, labels: np.ndarray, k: int | None = None) -> np.ndarray:
+    k = int(labels.max()) + 1 if k is None else k
+    C = np.zeros((k, Z.shape[1]))
+    for c in range(k):
+        if (labels == c).any():
+            C[c] = Z[labels == c].mean(axis=0)
+    return _unit(C)
+
+
+def _refine(Z: np.ndarray, anchor: np.ndarray, iterations: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Assign to the nearest theme centre; move each centre towards its confident members
+    (the upper half by similarity), always anchored to the codebook's own description."""
+    C = anchor.copy()
+    for _ in range(iterations):
+        sims = Z @ C.T
+        labels = np.argmax(sims, axis=1)
+        best = sims[np.arange(len(Z)), labels]
+        new = []
+        for i in range(len(C)):
+            own = best[labels == i]
+            if len(own) == 0:
+                new.append(anchor[i])
+                continue
+            confident = Z[(labels == i) & (best >= np.quantile(own, 0.5))]
+            new.append(anchor[i] + 0.5 * confident.mean(axis=0) / max(np.linalg.norm(confident.mean(axis=0)), 1e-9))
+        C = _unit(np.vstack(new))
+    sims = Z @ C.T
+    return np.argmax(sims, axis=1), sims
