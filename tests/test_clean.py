@@ -99,3 +99,18 @@ danish_text = st.text(
 def test_cleaning_is_idempotent_and_never_crashes(text):
     once = clean_text(text).text
     assert clean_text(once).text == once
+
+
+def test_mojibake_quick_check_still_catches_every_kind():
+    # cp1252 punctuation read as UTF-8 bytes, double-encoded letters and Latin ligatures
+    res = mojibake("â€œCitatâ€\x9d og Ã¦ndringer\nde ﬁre rÃ¥d")
+    assert res.text == "“Citat” og ændringer\nde fire råd"
+    text = "Ære være Åse – «citat» og Øster Ålum; 20 °C, ½ år"
+    assert mojibake(text).text == text
+
+
+def test_cleaner_chain_includes_ocr_steps_in_order():
+    from udsatte_nlp.clean import DEFAULT_STEPS
+
+    names = [s.__name__ for s in DEFAULT_STEPS]
+    assert names.index("ocr_markers") < names.index("bullets") < names.index("reflow") < names.index("ocr_repair")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..records import Correction
 from .base import Step, StepResult, diff_corrections, linewise, sub
+from .ocr import estimate_damage, ocr_markers, ocr_repair
 from .steps import boilerplate, bullets, dehyphenate, mojibake, normalise, reflow
 
 __all__ = [
@@ -26,11 +27,21 @@ __all__ = [
     "build_cleaner",
     "clean_text",
     "diff_corrections",
+    "estimate_damage",
     "linewise",
     "sub",
 ]
 
-DEFAULT_STEPS: tuple[Step, ...] = (mojibake, normalise, boilerplate, dehyphenate, bullets, reflow)
+DEFAULT_STEPS: tuple[Step, ...] = (
+    mojibake,
+    normalise,
+    boilerplate,
+    dehyphenate,
+    ocr_markers,
+    bullets,
+    reflow,
+    ocr_repair,
+)
 
 
 @dataclass

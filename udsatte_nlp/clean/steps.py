@@ -1,7 +1,8 @@
 """The cleaning steps. Each is a pure ``str -> StepResult`` function.
 
 Order matters and is set in :data:`udsatte_nlp.clean.DEFAULT_STEPS`:
-mojibake → normalise → boilerplate → dehyphenate → bullets → reflow.
+mojibake → normalise → boilerplate → dehyphenate → ocr_markers → bullets → reflow
+→ ocr_repair (the two OCR steps live in :mod:`udsatte_nlp.clean.ocr`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from ..records import Correction
 from .base import StepResult, linewise, sub
 
 BULLET = "•"
+
+
+def _const(value: str):
+    """A replacement function returning ``value`` (faster than a template string, which
+    ``re.Match.expand`` parses on every match)."""
+    return lambda m: value
 
 # ---------------------------------------------------------------- normalise
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
@@ -43,7 +50,7 @@ def normalise(text: str) -> StepResult:
         (_MULTISPACE, " ", "whitespace"),
         (_MANY_BLANKS, "\n\n", "whitespace"),
     ):
-        res = sub(pattern, repl, text, rule)
+        res = sub(pattern, _const(repl), text, rule)
         text = res.text
         corrections += res.corrections
     stripped = text.strip("\n ")
@@ -56,11 +63,20 @@ def normalise(text: str) -> StepResult:
 
 
 # ------------------------------------------------------------------ mojibake
+# Mojibake needs a UTF-8 lead byte read as Latin-1/cp1252 (Â-ô) followed by a continuation
+# byte read the same way (\x80-\xbf or a cp1252 punctuation/letter), or a Latin ligature
+# ftfy would expand. Lines without such a pair are left to themselves (ftfy is slow).
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|[\ufb00-\ufb06]"
+)
+
+
 def _ftfy_line(line: str) -> str:
+    if line.isascii() or not _MOJIBAKE_HINT.search(line):
+        return line
     import ftfy
 
-    if line.isascii():
-        return line
     return ftfy.fix_text(
         line,
         unescape_html=False,
@@ -188,7 +204,7 @@ _INLINE_BULLETS = re.compile(r"(?<=\S)[ ]+•[ ]+(?=\S)")
 
 def bullets(text: str) -> StepResult:
     """One bullet form (``• ``) at the start of a line, one item per line."""
-    res = sub(_BULLET_MARK, BULLET + " ", text, "bullet")
+    res = sub(_BULLET_MARK, _const(BULLET + " "), text, "bullet")
     text, corrections = res.text, list(res.corrections)
 
     def split_inline(line: str) -> str:
@@ -208,4 +224,4 @@ _BROKEN_LINE = re.compile(r"(?<=[^\s.!?:;])[ ]*\n[ ]*(?=[a-zæøå(])")
 
 def reflow(text: str) -> StepResult:
     """Join lines that were broken inside a sentence (PDF and scan line wrapping)."""
-    return sub(_BROKEN_LINE, " ", text, "reflow", 0.9)
+    return sub(_BROKEN_LINE, _const(" "), text, "reflow", 0.9)

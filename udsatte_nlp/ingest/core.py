@@ -32,11 +32,13 @@ READERS: dict[str, Callable[..., Document]] = {
 _TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx"})
 
 
-def read(path: str | Path, *, text_column: str | None = None) -> Document:
+def read(path: str | Path, *, text_column: str | None = None, ocr: bool = False) -> Document:
     """Read one file into a :class:`Document`.
 
     The reader is chosen by suffix (case-insensitive). ``text_column`` picks
-    the text column of a table and is ignored for other formats. Every
+    the text column of a table and is ignored for other formats; ``ocr``
+    OCRs every page of a PDF with Tesseract (pages without text are OCR'd
+    anyway when Tesseract is installed) and is ignored for other formats. Every
     problem with the file raises :class:`InputError` with a one-line Danish
     message; no library exception escapes.
     """
@@ -58,7 +60,9 @@ def read(path: str | Path, *, text_column: str | None = None) -> Document:
 
     suffix = file.suffix.lower()
     reader = READERS[suffix]
-    options = {"text_column": text_column} if suffix in _TABLE_SUFFIXES else {}
+    options: dict[str, object] = {"text_column": text_column} if suffix in _TABLE_SUFFIXES else {}
+    if suffix == ".pdf" and ocr:
+        options["ocr"] = True
     try:
         document = reader(data, file, **options)
     except InputError:

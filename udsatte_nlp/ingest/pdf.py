@@ -1,10 +1,15 @@
-"""Reader for PDF files: the text layer of each page (no OCR)."""
+"""Reader for PDF files: the text layer of each page, and Tesseract OCR (``-l dan``) for
+pages without one, or for every page when asked (``ocr=True``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +18,17 @@ from udsatte_nlp.ingest.text import truncate
 from udsatte_nlp.records import Document
 
 OCR_HINT = "installer tesseract-ocr og tesseract-ocr-dan"
+INSTALL_HINT = "Installer Tesseract med dansk sprogmodel: apt-get install tesseract-ocr tesseract-ocr-dan"
 _DAMAGED_HINT = "Åbn den og gem/eksportér den som PDF igen"
 
 
-def read_pdf(data: bytes, path: Path) -> Document:
+def read_pdf(data: bytes, path: Path, *, ocr: bool = False) -> Document:
     """Extract the text of each page with pypdf.
 
-    Pages without text get a warning (they need OCR); a PDF where no page has
+    A page without text is OCR'd with Tesseract's Danish model when it is
+    installed (see :mod:`udsatte_nlp.ingest.ocr`), else it gets a warning saying
+    how to install it. ``ocr=True`` OCRs every page (and raises
+    :class:`InputError` when Tesseract is missing). A PDF where no page has
     text, an encrypted PDF and a damaged PDF raise :class:`InputError`.
     """
     from pypdf import PdfReader
@@ -35,11 +44,22 @@ def read_pdf(data: bytes, path: Path) -> Document:
         count = len(reader.pages)
         if count == 0:
             raise InputError("PDF-filen har ingen sider", path=path, hint=_DAMAGED_HINT)
+        if ocr:
+            require_tesseract(path)
+        ocred = []
         for number, page in enumerate(reader.pages, start=1):
-            text = _page_text(page)
+            text = "" if ocr else _page_text(page)
+            if not text and (ocr or tesseract_available()):
+                text = ocr_page(page, data, number, path)
+                if text:
+                    ocred.append(number)
             if not text:
                 warnings.append(f"Side {number} har intet tekstlag og skal OCR-behandles ({OCR_HINT})")
             pages.append(text)
+        if ocred:
+            warnings.append(
+                f"{_pages_word(ocred)} er læst med OCR (Tesseract, dansk model); tjek teksten og rettelserne"
+            )
     except InputError:
         raise
     except (FileNotDecryptedError, DependencyError) as exc:
@@ -52,7 +72,11 @@ def read_pdf(data: bytes, path: Path) -> Document:
         raise InputError(
             "PDF'en er scannet og har intet tekstlag",
             path=path,
-            hint=f"Den skal OCR-behandles først ({OCR_HINT})",
+            hint=(
+                "OCR med Tesseract gav heller ingen tekst; tjek at siderne er læsbare scanninger"
+                if tesseract_available()
+                else f"Den skal OCR-behandles først. {INSTALL_HINT}"
+            ),
         )
     title, metadata = _metadata(reader)
     metadata["page_count"] = count
@@ -66,6 +90,107 @@ def read_pdf(data: bytes, path: Path) -> Document:
         pages=pages,
         warnings=warnings,
     )
+
+
+# --------------------------------------------------------------------- OCR
+OCR_DPI = 300
+OCR_TIMEOUT = 180  # seconds per page image
+
+
+def tesseract_available() -> bool:
+    """Tesseract and its Danish model (``dan``) are installed."""
+    return _tesseract_langs() is not None and "dan" in (_tesseract_langs() or ())
+
+
+@functools.lru_cache(maxsize=1)
+def _tesseract_langs() -> tuple[str, ...] | None:
+    exe = shutil.which("tesseract")
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = (out.stdout + out.stderr).splitlines()
+    return tuple(ln.strip() for ln in lines if ln.strip() and " " not in ln.strip())
+
+
+def require_tesseract(path: Path) -> None:
+    """Raise :class:`InputError` saying how to install Tesseract when it (or ``dan``) is missing."""
+    if _tesseract_langs() is None:
+        raise InputError("OCR kræver programmet Tesseract, som ikke er installeret", path=path, hint=INSTALL_HINT)
+    if not tesseract_available():
+        raise InputError("Tesseract mangler den danske sprogmodel", path=path, hint=INSTALL_HINT)
+
+
+def ocr_page(page: Any, data: bytes, number: int, path: Path) -> str:
+    """OCR one page with ``tesseract -l dan``: the page rendered by ``pdftoppm`` when it is
+    installed (poppler-utils), else the page's embedded images (what a scan consists of)."""
+    images = _render_page(data, number) or _page_images(page)
+    texts = [_tesseract(img, path) for img in images]
+    return "\n".join(t for t in texts if t).strip()
+
+
+def _render_page(data: bytes, number: int) -> list[bytes]:
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        return []
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(data)
+        try:
+            subprocess.run(
+                [exe, "-r", str(OCR_DPI), "-f", str(number), "-l", str(number), "-png", "-gray", str(src),
+                 str(Path(tmp) / "page")],
+                capture_output=True, timeout=OCR_TIMEOUT, check=True,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return []
+        return [p.read_bytes() for p in sorted(Path(tmp).glob("page*.png"))]
+
+
+def _page_images(page: Any) -> list[bytes]:
+    """The images embedded in a page, as PNG bytes (small decorations skipped)."""
+    out = []
+    try:
+        images = list(page.images)
+    except Exception:
+        return out
+    for image in images:
+        try:
+            pil = image.image
+            if pil is None or pil.width * pil.height < 100 * 100:
+                continue
+            buf = io.BytesIO()
+            pil.convert("L").save(buf, format="PNG")
+            out.append(buf.getvalue())
+        except Exception:
+            continue
+    return out
+
+
+def _tesseract(png: bytes, path: Path) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        img = Path(tmp) / "page.png"
+        img.write_bytes(png)
+        try:
+            out = subprocess.run(
+                ["tesseract", str(img), "stdout", "-l", "dan"],
+                capture_output=True, timeout=OCR_TIMEOUT, check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise InputError(
+                "OCR af en side tog for lang tid", path=path, hint="Prøv en PDF i lavere opløsning"
+            ) from exc
+        except OSError as exc:
+            raise InputError(f"Tesseract kunne ikke køre ({type(exc).__name__})", path=path, hint=INSTALL_HINT) from exc
+    return out.stdout.decode("utf-8", errors="replace").replace("\f", "").strip()
+
+
+def _pages_word(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"Side {numbers[0]}"
+    return "Siderne " + ", ".join(map(str, numbers[:-1])) + f" og {numbers[-1]}"
 
 
 def _page_text(page: Any) -> str:
