@@ -8,10 +8,21 @@ from pathlib import Path
 from .summary import Summary
 from .util import safe_cell
 
-COLUMNS = ["unit_id", "document", "year", "section", "text", "theme_id", "theme_label", "score", "assigned_by"]
+COLUMNS = [
+    "unit_id",
+    "document",
+    "year",
+    "section",
+    "text",
+    "theme_id",
+    "theme_label",
+    "score",
+    "assigned_by",
+    "source",
+]
 
 
-def write_csv(summary: Summary, path: str | Path) -> None:
+def write(summary: Summary, path: str | Path) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
@@ -23,3 +34,6 @@ def write_csv(summary: Summary, path: str | Path) -> None:
                     value = f"{value:.3f}"
                 row.append(safe_cell(value) if isinstance(value, str) else ("" if value is None else value))
             writer.writerow(row)
+
+
+write_csv = write  # the name used before the format registry

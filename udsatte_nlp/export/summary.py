@@ -1,13 +1,48 @@
-"""A format-neutral summary of a project: what every export format renders."""
+"""A format-neutral summary of a project: what every export format renders.
+
+:func:`build_summary` reads the project store once and returns a
+:class:`Summary` of plain values (no store rows, no formatting); each format
+module only lays it out. :func:`pseudonymise` returns a copy with personal
+data replaced everywhere, so every format is pseudonymised the same way.
+
+>>> from udsatte_nlp.store import ProjectStore
+>>> build_summary(ProjectStore(":memory:")).n_units
+0
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-__all__ = ["Summary", "ThemeSummary", "build_summary"]
+__all__ = [
+    "Summary",
+    "ThemeSummary",
+    "YearCount",
+    "DocumentSummary",
+    "build_summary",
+    "pseudonymise",
+    "danish_date",
+    "percent",
+    "SCHEMA_ID",
+]
+
+#: Identifies the JSON layout (``udsatte_nlp/data/summary.schema.json``).
+SCHEMA_ID = "https://udsatte-nlp.invalid/schema/summary-1.json"
+
+_MONTHS = "januar februar marts april maj juni juli august september oktober november december".split()
+
+
+@dataclass
+class YearCount:
+    """How many inputs (``n``) a theme had in ``year``, and their share of that year's inputs."""
+
+    year: int
+    n: int
+    share: float
 
 
 @dataclass
@@ -20,6 +55,18 @@ class ThemeSummary:
     share: float
     is_outlier: bool
     representatives: list[str] = field(default_factory=list)
+    over_time: list[YearCount] = field(default_factory=list)
+    color: str = "#4C72B0"
+
+
+@dataclass
+class DocumentSummary:
+    name: str
+    title: str | None
+    date: str | None
+    year: int | None
+    format: str
+    n_units: int
 
 
 @dataclass
@@ -31,52 +78,250 @@ class Summary:
     n_documents: int
     n_units: int
     themes: list[ThemeSummary]
-    units: list[dict[str, Any]]  # one row per unit: unit_id, document, year, section, text, theme_id, theme_label, score
+    # one row per unit: unit_id, document, year, section, kind, text, page, line_start,
+    # duplicate_of, theme_id, theme_label, score, assigned_by, source
+    units: list[dict[str, Any]]
+    documents: list[DocumentSummary] = field(default_factory=list)
+    # one row per OCR/cleaning correction: document, position, before, after, rule, confidence, reverted
+    corrections: list[dict[str, Any]] = field(default_factory=list)
+    years: list[YearCount] = field(default_factory=list)  # inputs per year (share of all inputs)
+    year: int | None = None  # set when the summary covers one year only
+    n_human: int = 0  # inputs placed by a person
+    method_note: str = ""
+    pseudonymised: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        from dataclasses import asdict
+        return {"schema": SCHEMA_ID, **asdict(self)}
 
-        return asdict(self)
+    @property
+    def period(self) -> str:
+        """``"2022"``, ``"2022–2024"`` or ``""`` when no input has a year."""
+        years = [y.year for y in self.years]
+        if not years:
+            return ""
+        return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-def build_summary(store: Any, *, title: str | None = None, n_quotes: int = 5) -> Summary:
+# Colour-blind-safe palette (Okabe & Ito), then greys for the rest and the outlier theme.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+OUTLIER_COLOR = "#999999"
+
+
+def danish_date(iso: str | None) -> str:
+    """``2024-05-30`` → ``30. maj 2024`` (the input unchanged when it is no ISO date)."""
+    if not iso:
+        return ""
+    try:
+        d = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{d.day}. {_MONTHS[d.month - 1]} {d.year}"
+
+
+def percent(share: float) -> str:
+    """Danish percentage with one decimal when below 10 %: ``0.083`` → ``8,3 %``."""
+    value = share * 100
+    text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return text.replace(".", ",") + " %"
+
+
+def source_of(unit: dict[str, Any]) -> str:
+    """Where an input comes from, for a reader: ``note.docx, side 2, linje 14 – Bolig``."""
+    parts = [str(unit.get("document") or "")]
+    if unit.get("page"):
+        parts.append(f"side {unit['page']}")
+    if unit.get("line_start"):
+        parts.append(f"{'række' if unit.get('kind') == 'row' else 'linje'} {unit['line_start']}")
+    text = ", ".join(p for p in parts if p)
+    if unit.get("section"):
+        text += f" – {unit['section']}"
+    return text
+
+
+def build_summary(store: Any, *, title: str | None = None, year: int | None = None, n_quotes: int = 5) -> Summary:
+    """Read the project into a :class:`Summary`.
+
+    ``year`` restricts it to the inputs of one year (shares are then of that
+    year's inputs, and themes without inputs that year are left out).
+    ``n_quotes`` representative inputs are chosen per theme: the most
+    confident first, each text once.
+    """
     units = store.unit_table()
-    total = len(units) or 1
+    for u in units:
+        u["source"] = source_of(u)
+    if year is not None:
+        units = [u for u in units if u["year"] == year]
+    total = len(units)
     by_theme: dict[int, list[dict[str, Any]]] = {}
     for u in units:
         if u["theme_id"] is not None:
             by_theme.setdefault(u["theme_id"], []).append(u)
+    per_year = Counter(u["year"] for u in units if u["year"] is not None)
+    years = [YearCount(y, n, n / total) for y, n in sorted(per_year.items())]
+
     themes = []
     for t in store.themes():
         members = by_theme.get(t["id"], [])
-        ranked = sorted(members, key=lambda u: (-(u["score"] or 0.0), u["unit_id"]))
+        if year is not None and not members:
+            continue
+        ranked = sorted(members, key=lambda u: (-(u["score"] if u["score"] is not None else 0.0), u["unit_id"]))
         quotes: list[str] = []
         for u in ranked:
-            if u["text"] not in quotes:
-                quotes.append(u["text"])
+            text = u["text"]
+            if u.get("duplicate_of") is None and not any(text in q or q in text for q in quotes):
+                quotes.append(text)  # each text once, also when one input repeats another
             if len(quotes) == n_quotes:
                 break
+        counts = Counter(u["year"] for u in members if u["year"] is not None)
         themes.append(
             ThemeSummary(
                 id=t["id"],
                 label=t["label"],
-                description=t["description"],
-                keywords=json.loads(t["keywords"]),
+                description=t["description"] or "",
+                keywords=json.loads(t["keywords"] or "[]"),
                 size=len(members),
-                share=len(members) / total,
+                share=len(members) / total if total else 0.0,
                 is_outlier=bool(t["is_outlier"]),
                 representatives=quotes,
+                over_time=[YearCount(y.year, counts.get(y.year, 0), counts.get(y.year, 0) / y.n) for y in years],
             )
         )
+    themes.sort(key=lambda t: (t.is_outlier, -t.size, t.id))
+    colors = iter(PALETTE)
+    for t in themes:
+        t.color = OUTLIER_COLOR if t.is_outlier else next(colors, OUTLIER_COLOR)
+
+    doc_units = Counter(u["document"] for u in units)
+    documents = [
+        DocumentSummary(d["name"], d["title"], d["date"], d["year"], d["format"], doc_units.get(d["name"], 0))
+        for d in store.documents()
+        if year is None or d["name"] in doc_units
+    ]
+    names = {d.name for d in documents}
+    corrections = [
+        {
+            "document": c["document"],
+            "position": c["start"],
+            "before": c["before"],
+            "after": c["after"],
+            "rule": c["rule"],
+            "confidence": c["confidence"],
+            "reverted": bool(c["reverted"]),
+        }
+        for c in store.corrections()
+        if c["document"] in names
+    ]
     info = store.info()
     last = info["last_run"] or {}
-    return Summary(
-        title=title or "Opsamling af temaer",
+    summary = Summary(
+        title=title or (f"Opsamling af temaer {year}" if year is not None else "Opsamling af temaer"),
         created=date.today().isoformat(),
         model=last.get("model"),
         seed=last.get("seed"),
-        n_documents=info["documents"],
-        n_units=info["units"],
+        n_documents=len(documents),
+        n_units=total,
         themes=themes,
         units=units,
+        documents=documents,
+        corrections=corrections,
+        years=years,
+        year=year,
+        n_human=sum(1 for u in units if u.get("assigned_by") == "human"),
     )
+    summary.method_note = method_note(summary)
+    return summary
+
+
+def method_note(summary: Summary) -> str:
+    """A short Danish paragraph on how the summary was made."""
+    from .. import __version__
+
+    themes = [t for t in summary.themes if not t.is_outlier]
+    parts = [
+        f"Opsamlingen er lavet med udsatte-nlp {__version__} den {danish_date(summary.created)}.",
+        f"{summary.n_documents} {'dokument' if summary.n_documents == 1 else 'dokumenter'} blev læst og renset"
+        f" og delt op i {summary.n_units} input (punkter, sætninger eller rækker)"
+        + (f" fra {summary.period}." if summary.period else "."),
+        f"Hvert input blev omsat til en talvektor med modellen {summary.model or 'ukendt'}, og input med"
+        f" beslægtet indhold blev samlet i {len(themes)} temaer"
+        + (f" (tilfældighedsfrø {summary.seed})." if summary.seed is not None else "."),
+    ]
+    if summary.n_human:
+        parts.append(f"{summary.n_human} input er placeret i et tema af en medarbejder.")
+    parts.append(
+        "Temaernes navne, nøgleord og citater er forslag fra værktøjet, som bør læses igennem."
+        " Andelen er temaets antal input delt med alle input; citaterne er de input, der ligner temaet mest."
+    )
+    if any(t.is_outlier for t in summary.themes):
+        parts.append("Input, der ikke passede i noget tema, står under 'Øvrige'.")
+    if summary.pseudonymised:
+        parts.append(
+            "Navne på personer, CPR-numre, telefonnumre og e-mailadresser er erstattet med pladsholdere"
+            " som [Person 1], [CPR], [Telefon] og [E-mail]; samme person har samme pladsholder overalt."
+        )
+    return " ".join(parts)
+
+
+def pseudonymise(summary: Summary, pseudonymiser: Any = None) -> Summary:
+    """A copy of ``summary`` with people's names, CPR numbers, phone numbers and e-mail addresses replaced.
+
+    Every free text is covered: inputs, sections, quotes, theme labels,
+    descriptions and keywords, document names and titles, corrections.
+    """
+    from ..privacy import Pseudonymiser
+
+    p = pseudonymiser or Pseudonymiser()
+    texts: list[str] = [summary.title]
+    for t in summary.themes:
+        texts += [t.label, t.description, *t.representatives]
+    for u in summary.units:
+        texts += [u.get("text") or "", u.get("section") or "", u.get("document") or ""]
+    for d in summary.documents:
+        texts += [d.name, d.title or ""]
+    for c in summary.corrections:
+        texts.append(c["after"])
+    p.learn(texts)
+
+    def units() -> list[dict[str, Any]]:
+        out = []
+        for u in summary.units:
+            v = dict(u)
+            for key in ("text", "section", "document", "theme_label"):
+                v[key] = p(v.get(key))
+            v["source"] = source_of(v)
+            out.append(v)
+        return out
+
+    def corrections() -> list[dict[str, Any]]:
+        out = []
+        for c in summary.corrections:
+            v = dict(c)
+            v["document"] = p(c["document"])
+            after = p(c["after"])
+            # A correction inside a name would give the name away in its "before" form.
+            v["before"], v["after"] = (after, after) if after != c["after"] else (p(c["before"]), after)
+            out.append(v)
+        return out
+
+    themes = [
+        replace(
+            t,
+            label=p(t.label),
+            description=p(t.description),
+            keywords=[k for k in (p(k) for k in t.keywords) if k and "[" not in k],
+            representatives=[p(q) for q in t.representatives],
+        )
+        for t in summary.themes
+    ]
+    documents = [replace(d, name=p(d.name), title=p(d.title)) for d in summary.documents]
+    result = replace(
+        summary,
+        title=p(summary.title),
+        themes=themes,
+        units=units(),
+        documents=documents,
+        corrections=corrections(),
+        pseudonymised=True,
+    )
+    result.method_note = method_note(result)
+    return result
