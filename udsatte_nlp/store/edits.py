@@ -13,7 +13,7 @@ These functions are bound as methods of :class:`~udsatte_nlp.store.ProjectStore`
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -108,33 +108,53 @@ def create_theme(store: Any, label: str, *, description: str = "", expected_revi
 
 
 def _new_theme(store: Any, label: str, description: str = "") -> int:
-    pos = store.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM themes").fetchone()[0]
-    new_id = store.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM themes").fetchone()[0]
-    cols = ["label", "description", "source", "label_source", "active", "position", "keywords", "is_outlier"]
+    theme_id, ch = _insert_theme(store, label, description=description)
+    _record(store, "create", f"Nyt tema «{label}»", [ch])
+    return theme_id
+
+
+_THEME_COLS = ["label", "description", "source", "label_source", "active", "position", "keywords", "is_outlier"]
+
+
+def _insert_theme(
+    store: Any,
+    label: str,
+    *,
+    description: str = "",
+    source: str = "human",
+    label_source: str = "human",
+    position: int | None = None,
+    keywords: Sequence[str] = (),
+    is_outlier: bool = False,
+) -> tuple[int, Change]:
+    """Insert a theme row now; returns its id and the change record (not logged yet)."""
+    if position is None:
+        position = store.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM themes").fetchone()[0]
+    new_id = int(store.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM themes").fetchone()[0])
     values = {
         "label": label,
         "description": description,
-        "source": "human",
-        "label_source": "human",
+        "source": source,
+        "label_source": label_source,
         "active": 1,
-        "position": pos,
-        "keywords": "[]",
-        "is_outlier": 0,
+        "position": int(position),
+        "keywords": json.dumps(list(keywords), ensure_ascii=False),
+        "is_outlier": int(is_outlier),
     }
-    ch = _change(store, "themes", new_id, values, cols)
-    _record(store, "create", f"Nyt tema «{label}»", [ch])
-    return int(new_id)
+    return new_id, _change(store, "themes", new_id, values, _THEME_COLS)
 
 
-def _move_changes(store: Any, unit_ids: Sequence[int], theme_id: int) -> list[Change]:
+def _move_changes(
+    store: Any, unit_ids: Sequence[int], theme_id: int, scores: Mapping[int, float] | None = None
+) -> list[Change]:
     cols = ["theme_id", "score", "source", "run_id"]
     changes = []
     for uid in dict.fromkeys(int(u) for u in unit_ids):
         if store.conn.execute("SELECT 1 FROM units WHERE id = ?", (uid,)).fetchone() is None:
             raise ConfigError(f"Input {uid} findes ikke", path=store.path)
-        changes.append(
-            _change(store, "assignments", uid, {"theme_id": theme_id, "score": 1.0, "source": "human", "run_id": None}, cols)
-        )
+        score = float(scores[uid]) if scores is not None and uid in scores else 1.0
+        after = {"theme_id": theme_id, "score": score, "source": "human", "run_id": None}
+        changes.append(_change(store, "assignments", uid, after, cols))
     return changes
 
 
@@ -171,6 +191,109 @@ def merge_themes(store: Any, theme_ids: Sequence[int], into: int, *, expected_re
         return _record(store, "merge", f"{', '.join(f'«{x}»' for x in labels)} flettet ind i «{target}»", changes)
 
 
+def split_theme(
+    store: Any,
+    theme_id: int,
+    groups: Sequence[Sequence[int]],
+    labels: Sequence[str],
+    *,
+    keywords: Sequence[Sequence[str]] | None = None,
+    scores: Mapping[int, float] | None = None,
+    expected_revision: int | None = None,
+) -> list[int]:
+    """Split a theme into sub-themes, one per group of its units, as one undoable edit.
+
+    ``groups`` must partition the theme's current units (every unit in exactly
+    one group, at least two non-empty groups). The new themes take the old
+    theme's place in the list; the old theme is deactivated. The units are
+    placed by a human decision, so a re-run keeps them where they are.
+    ``scores`` (unit id -> similarity to its new theme) keeps the most
+    representative inputs first. Returns the new themes' ids, in the order of ``groups``.
+    """
+    groups = [[int(u) for u in g] for g in groups if len(g)]
+    if len(groups) < 2:
+        raise ConfigError("Et tema skal deles i mindst to dele", hint="Vælg et antal på 2 eller mere")
+    if len(labels) < len(groups):
+        raise ValueError("one label per group is needed")
+    with store.atomic():
+        store.check_revision(expected_revision)
+        _theme_exists(store, theme_id)
+        parent = store.theme(theme_id)
+        members = {r[0] for r in store.conn.execute("SELECT unit_id FROM assignments WHERE theme_id = ?", (theme_id,))}
+        given = [u for g in groups for u in g]
+        if len(given) != len(set(given)) or set(given) != members:
+            raise ConflictError(
+                f"Delingen af «{parent['label']}» passer ikke med temaets input",
+                path=store.path,
+                hint="Genindlæs siden og prøv igen",
+            )
+        changes: list[Change] = []
+        new_ids: list[int] = []
+        for i, group in enumerate(groups):
+            label = " ".join(str(labels[i]).split()) or f"{parent['label']} {i + 1}"
+            kw = keywords[i] if keywords is not None and i < len(keywords) else ()
+            new_id, ch = _insert_theme(
+                store, label, source="human", label_source="model", position=parent["position"], keywords=kw,
+                is_outlier=bool(parent["is_outlier"]),
+            )
+            changes.append(ch)
+            changes.extend(_move_changes(store, group, new_id, scores))
+            new_ids.append(new_id)
+        changes.append(_change(store, "themes", theme_id, {"active": 0}, ["active"]))
+        _record(store, "split", f"«{parent['label']}» delt i {len(groups)} temaer", changes)
+        return new_ids
+
+
+def _outlier_theme(store: Any) -> tuple[int, list[Change]]:
+    """The active outlier theme ("Øvrige"), created (as a change) when there is none."""
+    row = store.conn.execute(
+        "SELECT id FROM themes WHERE is_outlier = 1 AND active = 1 ORDER BY position, id LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        return int(row[0]), []
+    from ..themes.model import OUTLIER_LABEL
+
+    pos = store.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM themes").fetchone()[0]
+    new_id, ch = _insert_theme(
+        store, OUTLIER_LABEL, source="outlier", label_source="human", position=pos, is_outlier=True,
+        description="Input, der ikke hører til noget tema.",
+    )
+    return new_id, [ch]
+
+
+def mark_outlier(
+    store: Any,
+    unit_ids: Sequence[int] = (),
+    *,
+    theme_id: int | None = None,
+    expected_revision: int | None = None,
+) -> int:
+    """Mark inputs as outliers: move them to the "Øvrige" theme (created when missing).
+
+    With ``theme_id`` the whole theme is marked: all its inputs move and the
+    theme is deactivated. Returns the edit id.
+    """
+    with store.atomic():
+        store.check_revision(expected_revision)
+        units = [int(u) for u in unit_ids]
+        if theme_id is not None:
+            _theme_exists(store, theme_id)
+            if store.theme(theme_id)["is_outlier"]:
+                raise ConfigError("Temaet er allerede øvrige", hint="Vælg et andet tema")
+            units += [r[0] for r in store.conn.execute("SELECT unit_id FROM assignments WHERE theme_id = ?", (theme_id,))]
+        if not units:
+            raise ConfigError("Vælg mindst ét input at markere som øvrige")
+        target, changes = _outlier_theme(store)
+        changes += _move_changes(store, units, target)
+        if theme_id is not None:
+            label = store.theme(theme_id)["label"]
+            changes.append(_change(store, "themes", theme_id, {"active": 0}, ["active"]))
+            summary = f"Hele «{label}» markeret som øvrige"
+        else:
+            summary = f"{len(set(units))} input markeret som øvrige"
+        return _record(store, "outlier", summary, changes)
+
+
 def revert_correction(store: Any, correction_id: int, *, expected_revision: int | None = None) -> int:
     """Mark a cleaner correction as reverted (the original text is used in review and export)."""
     with store.atomic():
@@ -182,20 +305,48 @@ def revert_correction(store: Any, correction_id: int, *, expected_revision: int 
         return _record(store, "revert", f"Rettelsen «{row['before']}» → «{row['after']}» fortrudt", [ch])
 
 
+# Columns that the keyword refresh rewrites after every edit: they are derived
+# data, not anyone's decision, so they never make an undo or redo conflict.
+_DERIVED = {"keywords"}
+
+
+def _same(current: dict[str, Any] | None, expected: dict[str, Any] | None) -> bool:
+    if current is None or expected is None:
+        return current == expected
+    for col, value in expected.items():
+        if col in _DERIVED:
+            continue
+        if col == "label" and current.get("label_source") == "model" and expected.get("label_source") == "model":
+            continue  # a model label is recomputed from keywords; only a human label is a decision
+        if current.get(col) != value:
+            return False
+    return True
+
+
 def _replay(store: Any, edit: Any, direction: str) -> None:
+    import sqlite3
+
     changes = json.loads(edit["payload"])
     expect, target = ("after", "before") if direction == "undo" else ("before", "after")
     seq = reversed(changes) if direction == "undo" else changes
+    verb = "fortryde" if direction == "undo" else "gentage"
     for ch in seq:
         current = _row(store, ch["table"], ch["key"], ch["columns"])
-        if current != ch[expect]:
+        if not _same(current, ch[expect]):
             raise ConflictError(
-                f"Kan ikke {'fortryde' if direction == 'undo' else 'gentage'} «{edit['summary']}»: "
-                "projektet er ændret siden",
+                f"Kan ikke {verb} «{edit['summary']}»: projektet er ændret siden",
                 path=store.path,
                 hint="Genindlæs og ret manuelt",
             )
-        _write(store, ch["table"], ch["key"], ch[target], ch["columns"])
+        try:
+            _write(store, ch["table"], ch["key"], ch[target], ch["columns"])
+        except sqlite3.IntegrityError:
+            raise ConflictError(
+                f"Kan ikke {verb} «{edit['summary']}»: et tema eller input, den bygger på, findes ikke længere"
+                " (fx efter en ny analyse)",
+                path=store.path,
+                hint="Ret manuelt i stedet",
+            ) from None
 
 
 def undo(store: Any, *, expected_revision: int | None = None) -> str | None:

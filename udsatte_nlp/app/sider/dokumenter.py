@@ -1,0 +1,124 @@
+"""Dokumenter: each document's cleaned text beside the original, with the cleaner's corrections
+highlighted; any correction can be reverted (and the revert undone)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from udsatte_nlp import review
+from udsatte_nlp.app import state
+from udsatte_nlp.app.text import escape_md
+
+MAX_VIEW = 60_000  # characters shown side by side; longer documents are cut (the corrections table is complete)
+
+
+def _marked(text: str, colour: str) -> str:
+    return "\n".join(f":{colour}-background[{escape_md(part)}]" if part.strip() else part for part in text.split("\n"))
+
+
+def render_side(segments: list[tuple[str, str, str]], side: int) -> str:
+    """Markdown of one side (1 original, 2 cleaned) with changes highlighted; every input character escaped."""
+    out = []
+    for kind, a, b in segments:
+        text = a if side == 1 else b
+        if kind == "change":
+            out.append(_marked(text, "red" if side == 1 else "green"))
+        elif kind == "reverted":
+            out.append(_marked(text, "orange"))
+        else:
+            out.append(escape_md(text))
+    return "  \n".join(line.strip() for line in "".join(out).split("\n"))
+
+
+def _cut(segments: list[tuple[str, str, str]], limit: int) -> tuple[list[tuple[str, str, str]], bool]:
+    out, used = [], 0
+    for seg in segments:
+        if used > limit:
+            return out, True
+        out.append(seg)
+        used += max(len(seg[1]), len(seg[2]))
+    return out, False
+
+
+def _revert(document_id: int) -> None:
+    ids = st.session_state.get("rettelser_valgte") or []
+    if not ids:
+        state.flash("warning", "Vælg de rettelser, hvis original skal gendannes.")
+        return
+    n = state.run_edit(review.revert_corrections, [int(i) for i in ids],
+                       success=lambda n: f"Originalen er gendannet for {n} rettelse(r). Kan fortrydes.")
+    if n:
+        st.session_state["rettelser_valgte"] = []
+
+
+def _label(c: dict) -> str:
+    before = " ".join(c["before"].split()) or "⏎"
+    after = " ".join(c["after"].split()) or "(fjernet)"
+    short = lambda t: t if len(t) <= 40 else t[:39] + "…"  # noqa: E731
+    return f"«{short(before)}» → «{short(after)}» ({c['rule']})"
+
+
+def main() -> None:
+    store = state.require_store()
+    st.title("Dokumenter")
+    docs = state.documents(store)
+    ids = [d["id"] for d in docs]
+    names = {d["id"]: f"{d['name']} ({d['n_units']} input, {d['n_corrections']} rettelser)" for d in docs}
+    doc_id = st.selectbox("Dokument", ids, key="dokument", format_func=lambda i: names[i])
+    if doc_id is None:
+        return
+    view = state.document_view(store, int(doc_id))
+    meta = next(d for d in docs if d["id"] == doc_id)
+    st.caption(
+        " · ".join(
+            str(x) for x in (meta["format"], meta["title"] or "", meta["date"] or meta["year"] or "", meta["path"]) if x
+        ).replace("\n", " ")
+    )
+    for w in meta["warnings"]:
+        st.warning(state.md(w))
+
+    segments, cut = _cut(view["segments"], MAX_VIEW)
+    st.caption("Rødt er ændret eller fjernet i originalen, grønt er det rensede resultat, orange er gendannet.")
+    long = sum(len(a) for _, a, _ in segments) > 1500
+    left, right = st.columns(2, gap="medium")
+    for col, title, side, key in ((left, "Original", 1, "original"), (right, "Renset", 2, "renset")):
+        with col:
+            st.subheader(title)
+            with st.container(height=520 if long else "content", border=True, key=key):
+                st.markdown(render_side(segments, side))
+    if cut:
+        st.caption(f"Kun de første ca. {MAX_VIEW:,} tegn vises.".replace(",", "."))
+
+    st.subheader("Rettelser")
+    corrections = view["corrections"]
+    show_space = st.toggle("Vis også rettelser af mellemrum og usynlige tegn", key="vis_mellemrum")
+    visible = [c for c in corrections if show_space or review.change_kind(c["before"], c["after"])[0] == "change"]
+    if not visible:
+        st.caption("Renseren har ikke rettet noget i teksten i dette dokument.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Før": [c["before"] for c in visible],
+                "Efter": [c["after"] for c in visible],
+                "Regel": [c["rule"] for c in visible],
+                "Sikkerhed": [c["confidence"] for c in visible],
+                "Status": ["gendannet" if c["reverted"] else "rettet" for c in visible],
+            }
+        ),
+        hide_index=True,
+        key="rettelser_tabel",
+        column_config={"Sikkerhed": st.column_config.NumberColumn(format="%.2f")},
+    )
+    open_ = [c for c in visible if not c["reverted"]]
+    labels = {c["id"]: _label(c) for c in open_}
+    st.session_state["rettelser_valgte"] = [i for i in st.session_state.get("rettelser_valgte", []) if i in labels]
+    a, b = st.columns([4, 1], vertical_alignment="bottom")
+    a.multiselect("Gendan originalen for", list(labels), key="rettelser_valgte", format_func=lambda i: labels[i],
+                  placeholder="Vælg rettelser")
+    b.button("Gendan", key="gendan", on_click=_revert, args=(int(doc_id),), width="stretch",
+             help="Renserens rettelse fortrydes; originalen gælder. Kan fortrydes med «Fortryd».")
+
+
+main()

@@ -1,0 +1,108 @@
+"""Overblik: every theme with its size, share, keywords and stability; a chart; the trend over years."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from udsatte_nlp.app import state
+from udsatte_nlp.app.state import md
+
+
+def _open() -> None:
+    chosen = st.session_state.get("overblik_tema")
+    if chosen is not None:
+        state.open_theme(int(chosen))
+
+
+def main() -> None:
+    store = state.require_store()
+    themes = state.overview(store)
+    info = store.info()
+    st.title("Overblik")
+    last = info["last_run"] or {}
+    st.caption(
+        f"{md(state.project_path() or '')} · seneste analyse {md((last.get('created_at') or '')[:10])}"
+        f" med {md(last.get('model') or 'ukendt model')}"
+    )
+    cols = st.columns(4)
+    cols[0].metric("Dokumenter", info["documents"])
+    cols[1].metric("Input", info["units"])
+    cols[2].metric("Temaer", len(themes))
+    cols[3].metric("Manuelle ændringer", info["edits"])
+
+    frame = pd.DataFrame(
+        {
+            "Tema": [t["label"] for t in themes],
+            "Input": [t["size"] for t in themes],
+            "Andel": [100 * t["share"] for t in themes],
+            "Nøgleord": [", ".join(t["keywords"][:8]) for t in themes],
+            "Stabilitet": [None if t["stability"] is None else 100 * t["stability"] for t in themes],
+            "Beskrivelse": [t["description"] for t in themes],
+            "Øvrige": [t["is_outlier"] for t in themes],
+        }
+    )
+    colours = [state.theme_colours(themes)[t["id"]] for t in themes]
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(cornerRadiusEnd=3)
+        .encode(
+            x=alt.X("Input:Q", title="Antal input"),
+            y=alt.Y("Tema:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+            color=alt.Color("Tema:N", scale=alt.Scale(domain=list(frame["Tema"]), range=colours), legend=None),
+            tooltip=["Tema", "Input", alt.Tooltip("Andel:Q", format=".0f", title="Andel (%)"), "Nøgleord"],
+        )
+        .properties(height=alt.Step(30))
+    )
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader("Temaer")
+        column_config = {
+            "Tema": st.column_config.TextColumn(width="medium"),
+            "Andel": st.column_config.ProgressColumn(format="%.0f %%", min_value=0.0, max_value=100.0, width="small"),
+            "Nøgleord": st.column_config.TextColumn(width="large"),
+            "Stabilitet": st.column_config.NumberColumn(format="%.0f %%", help="Hvor stabilt temaet er på tværs af kørsler"),
+            "Øvrige": None,
+        }
+        if frame["Stabilitet"].isna().all():
+            column_config["Stabilitet"] = None
+        if not frame["Beskrivelse"].astype(bool).any():
+            column_config["Beskrivelse"] = None
+        st.dataframe(frame, hide_index=True, column_config=column_config, key="overblik_tabel")
+        pick, go = st.columns([4, 1], vertical_alignment="bottom")
+        pick.selectbox(
+            "Åbn et tema", [t["id"] for t in themes], key="overblik_tema",
+            format_func=lambda t: state.theme_label(themes, t),
+        )
+        go.button("Åbn", key="overblik_aabn", on_click=_open, type="primary", width="stretch")
+    with right:
+        st.subheader("Størrelse")
+        st.altair_chart(chart, width="stretch")
+
+    per_year = state.years(store)
+    if per_year["year"].nunique() > 1:
+        st.subheader("Over tid")
+        st.caption("Hvert temas andel af årets input.")
+        line = (
+            alt.Chart(per_year)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("year:O", title="År"),
+                y=alt.Y("share:Q", title="Andel af årets input", axis=alt.Axis(format="%")),
+                color=alt.Color("label:N", title="Tema", legend=alt.Legend(labelLimit=260),
+                                scale=alt.Scale(domain=list(frame["Tema"]), range=colours)),
+                tooltip=[alt.Tooltip("label:N", title="Tema"), alt.Tooltip("year:O", title="År"),
+                         alt.Tooltip("n:Q", title="Input"), alt.Tooltip("share:Q", title="Andel", format=".0%")],
+            )
+            .properties(height=320)
+        )
+        st.altair_chart(line, width="stretch")
+        table = per_year.pivot_table(index="theme_id", columns="year", values="n", aggfunc="sum", fill_value=0)
+        names = dict(zip(per_year["theme_id"], per_year["label"], strict=False))
+        table.index = pd.Index([names[t] for t in table.index], name="Tema")
+        table.columns = [str(c) for c in table.columns]
+        st.dataframe(table, key="overblik_aar")
+
+
+main()

