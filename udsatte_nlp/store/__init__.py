@@ -258,18 +258,22 @@ class ProjectStore:
         self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
     def _link_duplicates(self, doc_id: int) -> None:
-        """Point each unit whose text was seen before (anywhere in the project) at its first occurrence."""
-        self.conn.execute(
-            """
-            UPDATE units SET duplicate_of = (
-                SELECT min(u2.id) FROM units u2 WHERE u2.text_hash = units.text_hash AND u2.id < units.id
-            )
-            WHERE document_id = ? AND EXISTS (
-                SELECT 1 FROM units u2 WHERE u2.text_hash = units.text_hash AND u2.id < units.id
-            )
-            """,
-            (doc_id,),
-        )
+        """Point each unit of ``doc_id`` whose text was seen before (anywhere in the project) at
+        its first occurrence. Texts count as the same when their words match, ignoring case,
+        punctuation and spacing (:func:`~udsatte_nlp.segment.duplicate_key`): the same post-it
+        typed twice. Duplicates are linked, never dropped."""
+        from ..segment import duplicate_key
+
+        first: dict[str, int] = {}
+        links: list[tuple[int, int]] = []
+        for row in self.conn.execute("SELECT id, document_id, text FROM units ORDER BY id"):
+            key = duplicate_key(row[2])
+            if not key:
+                continue
+            earliest = first.setdefault(key, int(row[0]))
+            if row[1] == doc_id and earliest != row[0]:
+                links.append((earliest, int(row[0])))
+        self.conn.executemany("UPDATE units SET duplicate_of = ? WHERE id = ?", links)
 
     # ------------------------------------------------------------------- units
     def units(self) -> list[sqlite3.Row]:
@@ -437,18 +441,29 @@ class ProjectStore:
         create_theme,
         describe_theme,
         edit_history,
+        mark_outlier,
         merge_themes,
         move_units,
         redo,
         rename_theme,
         revert_correction,
+        split_theme,
         undo,
     )
 
 
 def _unit_year(unit: Any, doc: Any) -> int | None:
-    year = unit.metadata.get("year") if getattr(unit, "metadata", None) else None
-    try:
-        return int(year) if year is not None else doc.year
-    except (TypeError, ValueError):
-        return doc.year
+    """A row's own year column (``år``, ``year`` …) wins over the document's year."""
+    meta = getattr(unit, "metadata", None) or {}
+    for key, value in meta.items():
+        if str(key).strip().casefold() in _YEAR_KEYS and value not in (None, ""):
+            try:
+                year = int(float(str(value).strip()))
+            except ValueError:
+                continue
+            if 1900 <= year <= 2100:
+                return year
+    return doc.year
+
+
+_YEAR_KEYS = {"år", "aar", "year", "årstal", "aarstal"}

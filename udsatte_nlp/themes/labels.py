@@ -17,9 +17,28 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["danish_stop_words", "keyword_analyzer", "theme_keywords", "make_label", "describe", "refresh_keywords"]
+__all__ = ["proper_nouns", "danish_stop_words", "keyword_analyzer", "theme_keywords", "make_label", "describe", "refresh_keywords"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+# a word as a label candidate: not the tail of an abbreviation ("f.eks" → "eks")
+_LABEL_WORD = re.compile(r"(?<![.\w])[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;•\n]\s*|[\"“„«(]\s*)$")
+
+
+def proper_nouns(texts: Sequence[str]) -> frozenset[str]:
+    """Lower-cased words the corpus only ever writes with a capital inside a sentence:
+    people, places and organisations. Kept out of labels and keywords (a theme is not
+    about "Jann" or "Odense", and names do not belong in a shared report)."""
+    capital: Counter[str] = Counter()
+    lower: set[str] = set()
+    for text in texts:
+        for m in _LABEL_WORD.finditer(text):
+            w = m.group(0)
+            if w[0].islower():
+                lower.add(w.lower())
+            elif not w.isupper() and not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]) and m.start() > 0:
+                capital[w.lower()] += 1
+    return frozenset(w for w in capital if w not in lower)
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +69,8 @@ def keyword_analyzer() -> Callable[[str], list[str]]:
         inner = lang_analyzer()
 
         def analyze(text: str) -> list[str]:
-            return [w for w in inner(text) if w not in stop and len(w) > 1]
+            # only real words: no markup or URL debris ("alert('x')</script") becomes a keyword
+            return [w for w in inner(text) if w not in stop and len(w) > 1 and _WORD.fullmatch(w)]
 
         return analyze
     except ImportError:
@@ -61,14 +81,19 @@ def keyword_analyzer() -> Callable[[str], list[str]]:
         return analyze
 
 
-def theme_keywords(texts: Sequence[str], labels: Sequence[int], top_n: int = 8) -> dict[int, list[str]]:
-    """Top ``top_n`` keywords per label by class-based TF-IDF (BERTopic's c-TF-IDF formula)."""
+def theme_keywords(
+    texts: Sequence[str], labels: Sequence[int], top_n: int = 8, *, exclude: frozenset[str] | None = None
+) -> dict[int, list[str]]:
+    """Top ``top_n`` keywords per label by class-based TF-IDF (BERTopic's c-TF-IDF formula).
+
+    ``exclude``: words never to use (default: the corpus's :func:`proper_nouns`)."""
     analyze = keyword_analyzer()
+    exclude = proper_nouns(texts) if exclude is None else exclude
     labels_arr = np.asarray(labels)
     classes = sorted(set(int(x) for x in labels_arr))
     counts: dict[int, Counter[str]] = {c: Counter() for c in classes}
     for text, lab in zip(texts, labels_arr.tolist(), strict=True):
-        counts[int(lab)].update(analyze(text))
+        counts[int(lab)].update(w for w in analyze(text) if w not in exclude)
     vocab = sorted(set().union(*counts.values())) if counts else []
     if not vocab:
         return {c: [] for c in classes}
@@ -106,9 +131,19 @@ def informativeness(word: str) -> float:
     return float(min(1.0, max(0.15, (6.3 - zipf) / 2.8)))
 
 
-def _phrases(text: str, stop: frozenset[str]) -> set[tuple[str, ...]]:
+def _phrases(text: str, stop: frozenset[str]) -> frozenset[tuple[str, ...]]:
+    """Candidate label phrases of ``text`` (cached per text for the default stop words)."""
+    return _phrases_cached(text) if stop is danish_stop_words() else _phrases_uncached(text, stop)
+
+
+@lru_cache(maxsize=100_000)
+def _phrases_cached(text: str) -> frozenset[tuple[str, ...]]:
+    return _phrases_uncached(text, danish_stop_words())
+
+
+def _phrases_uncached(text: str, stop: frozenset[str]) -> frozenset[tuple[str, ...]]:
     """Candidate label phrases: 1-3 word runs that neither start nor end with a stop word."""
-    words = [m.group(0).lower() for m in _WORD.finditer(text)]
+    words = [m.group(0).lower() for m in _LABEL_WORD.finditer(text)]
     out: set[tuple[str, ...]] = set()
     for n in (1, 2, 3):
         for i in range(len(words) - n + 1):
@@ -118,7 +153,7 @@ def _phrases(text: str, stop: frozenset[str]) -> set[tuple[str, ...]]:
             if n == 3 and gram[1] in stop and gram[1] not in {"og", "til", "for", "med", "på", "om", "i", "af"}:
                 continue
             out.add(gram)
-    return out
+    return frozenset(out)
 
 
 def make_label(
@@ -127,6 +162,7 @@ def make_label(
     keywords: Sequence[str] = (),
     *,
     taken: set[str] | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> str:
     """A short Danish label: the phrase most typical of the members compared with the corpus.
 
@@ -149,7 +185,7 @@ def make_label(
     m, n = len(member_texts), max(len(all_texts), 1)
     scored = []
     for gram, df_in in inside.items():
-        if df_in < 2 and m > 3:
+        if (df_in < 2 and m > 3) or any(w in exclude for w in gram):
             continue
         p_in = df_in / m
         p_all = (df_in + overall.get(gram, 0)) / n
@@ -209,7 +245,8 @@ def refresh_keywords(store: object, top_n: int = 8) -> None:
         return
     texts = [r[1] for r in rows]
     theme_of = [int(r[0]) for r in rows]
-    keywords = theme_keywords(texts, theme_of, top_n)
+    names = proper_nouns(texts)
+    keywords = theme_keywords(texts, theme_of, top_n, exclude=names)
     taken = {
         r[0].casefold()
         for r in conn.execute("SELECT label FROM themes WHERE active = 1 AND NOT (label_source = 'model' AND source = 'model')")
@@ -220,6 +257,6 @@ def refresh_keywords(store: object, top_n: int = 8) -> None:
             row = conn.execute("SELECT label_source, source FROM themes WHERE id = ?", (theme_id,)).fetchone()
             if row["label_source"] == "model" and row["source"] == "model":
                 members = [t for t, th in zip(texts, theme_of, strict=True) if th == theme_id]
-                label = make_label(members, texts, kw, taken=taken)
+                label = make_label(members, texts, kw, taken=taken, exclude=names)
                 taken.add(label.casefold())
                 conn.execute("UPDATE themes SET label = ? WHERE id = ?", (label, theme_id))

@@ -34,7 +34,7 @@ import numpy as np
 from ..errors import ConfigError
 from ..records import Theme
 from .codebook import CodebookTheme
-from .labels import describe, make_label, theme_keywords
+from .labels import describe, make_label, proper_nouns, theme_keywords
 
 __all__ = ["ThemeModel", "OUTLIER_LABEL", "center"]
 
@@ -274,7 +274,8 @@ class ThemeModel:
         labels = np.array([remap[c] for c in labels.tolist()], dtype=int)
         centroids = _centroids(Z, labels, len(names))
         scores = np.einsum("ij,ij->i", Z, centroids[labels])
-        keywords = theme_keywords(list(texts), labels.tolist(), self.top_keywords)
+        names_in_text = proper_nouns(texts)
+        keywords = theme_keywords(list(texts), labels.tolist(), self.top_keywords, exclude=names_in_text)
         themes = []
         used_labels: set[str] = set()
         for c, name in enumerate(names):
@@ -282,7 +283,7 @@ class ThemeModel:
             order = members[np.argsort(-scores[members], kind="stable")]
             kw = keywords.get(c, [])
             member_texts = [texts[i] for i in order]
-            label = name or make_label(member_texts, [t for t in texts], kw, taken=used_labels)
+            label = name or make_label(member_texts, texts, kw, taken=used_labels, exclude=names_in_text)
             used_labels.add(label.casefold())
             themes.append(
                 Theme(
