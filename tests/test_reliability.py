@@ -134,3 +134,98 @@ def test_odd_file_names(tmp_path, name):
     path.write_text("• Flere boliger til unge\n• Respekt i mødet med kommunen\n", encoding="utf-8")
     result = analyze([path], tmp_path / "p.db", embedder="lexical")
     assert result.n_units == 2
+
+
+# ------------------------------------------------------------- size battery
+def test_a_50_mb_text_file_is_refused_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from udsatte_nlp.cli import app
+
+    big = tmp_path / "kæmpe fil.txt"
+    line = "Flere billige boliger til hjemløse, også om natten.\n".encode()
+    with open(big, "wb") as fh:
+        for _ in range(50 * 10**6 // len(line) + 1):
+            fh.write(line)
+    result = CliRunner().invoke(app, ["analyze", str(big), "-p", str(tmp_path / "p.db"), "--embedder", "lexical"])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "for stor" in result.stderr and "kæmpe fil.txt" in result.stderr
+    assert not (tmp_path / "p.db").exists()
+
+
+def test_a_20000_row_workbook_is_one_input_per_row(tmp_path):
+    from udsatte_nlp.ingest import read
+    from udsatte_nlp.pipeline import prepare
+
+    path = big_xlsx(tmp_path / "stor.xlsx", n=20000)
+    doc = read(path)
+    assert len(doc.rows) == 20000
+    _, _, units = prepare(doc)
+    assert len(units) == 20000 and all(u.kind == "row" for u in units)
+
+
+# ---------------------------------------------------------------- properties
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_word = st.sampled_from("bolig hjemløse respekt kommunen misbrug behandling ventetid ønsker Rådet Odense fx bl.a. ca.".split())
+_line = st.builds(
+    lambda bullet, words, end: ("• " if bullet else "") + " ".join(words) + end,
+    st.booleans(),
+    st.lists(_word, min_size=1, max_size=12),
+    st.sampled_from([".", "", ":", "!", "?"]),
+)
+_text = st.lists(st.one_of(_line, st.just("")), min_size=1, max_size=15).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_text)
+def test_segmentation_never_loses_text(text):
+    """Every word of the cleaned text ends up in a unit or in a unit's section (a heading)."""
+    import re
+
+    from udsatte_nlp.clean import clean_text
+    from udsatte_nlp.segment import segment
+
+    clean = clean_text(text).text
+    units = segment(clean)
+    kept = " ".join([u.text for u in units] + [u.section or "" for u in units])
+    covered = set(re.findall(r"\w+", kept))
+    lost = [w for w in re.findall(r"\w+", clean) if w not in covered]
+    # a heading with nothing under it is not an input: the only words allowed to go are a last heading's
+    if lost:
+        last = [ln for ln in clean.splitlines() if ln.strip()][-1]
+        assert set(lost) <= set(re.findall(r"\w+", last)), (clean, lost)
+
+
+def test_csv_export_reimports_every_input(tmp_path):
+    from udsatte_nlp.export import export
+    from udsatte_nlp.ingest import read
+
+    src = small_xlsx(tmp_path / "in.xlsx")
+    db = tmp_path / "p.db"
+    analyze([src], db, embedder="lexical", n_themes=3)
+    out = tmp_path / "ud.csv"
+    with ProjectStore(db) as store:
+        export(store, "csv", out)
+        expected = sorted(r["text"] for r in store.units())
+    doc = read(out, text_column="text")
+    assert sorted(r.text for r in doc.rows) == expected == sorted(TEXTS)
+
+
+def test_projects_hold_no_pickles(tmp_path):
+    src = small_xlsx(tmp_path / "in.xlsx")
+    db = tmp_path / "p.db"
+    analyze([src], db, embedder="lexical", n_themes=3)
+    con = sqlite3.connect(db)
+    try:
+        for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+            for col in cols:
+                for (value,) in con.execute(f"SELECT {col} FROM {table} WHERE typeof({col}) = 'blob'"):
+                    assert table == "embeddings" and col == "vector"
+                    assert not value.startswith(b"\x80")  # pickle protocol marker
+        for dim, blob in con.execute("SELECT dim, vector FROM embeddings"):
+            assert len(blob) == 4 * dim  # raw float32
+    finally:
+        con.close()

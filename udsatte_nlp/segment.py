@@ -427,6 +427,13 @@ def _classify(pieces: list[_Piece]) -> None:
             nxt = pieces[i + 1] if i + 1 < n else None
             if _ENDS_COLON.search(p.text) and nxt is not None and nxt.role in ("item", "row"):
                 p.split_intro = True
+    # a line ending in ':' that introduces nothing (the note ends, or a heading follows) is
+    # an input of its own, not a section: otherwise its words would be lost
+    for i, p in enumerate(pieces):
+        if p.role == "intro":
+            nxt = next((q for q in pieces[i + 1 :] if q.role != "skip"), None)
+            if nxt is None or nxt.role in ("heading", "intro"):
+                p.role = "prose"
     # consecutive heading lines in one block read as one title ("Opsamling – Dialogmøde … 2016")
     group = 0
     for i, p in enumerate(pieces):

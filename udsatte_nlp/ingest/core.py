@@ -32,6 +32,12 @@ READERS: dict[str, Callable[..., Document]] = {
 _TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx"})
 
 
+#: Plain-text files larger than this are refused: a workshop note or a year of meeting notes is far
+#: smaller, and a file this size is almost always a mistake (a log, a database dump, a whole site).
+MAX_TEXT_BYTES = 20 * 10**6
+_PLAIN_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".tsv"}
+
+
 def read(path: str | Path, *, text_column: str | None = None, ocr: bool = False) -> Document:
     """Read one file into a :class:`Document`.
 
@@ -57,6 +63,12 @@ def read(path: str | Path, *, text_column: str | None = None, ocr: bool = False)
 
     if not data:
         raise InputError("Filen er tom", path=path, hint="Tjek at du har valgt den rigtige fil")
+    if file.suffix.lower() in _PLAIN_SUFFIXES and len(data) > MAX_TEXT_BYTES:
+        raise InputError(
+            f"Filen er for stor til én note ({len(data) / 1e6:.0f} MB tekst; grænsen er {MAX_TEXT_BYTES // 10**6} MB)",
+            path=path,
+            hint="Del den op i mindre filer, fx én pr. møde eller år",
+        )
 
     suffix = file.suffix.lower()
     reader = READERS[suffix]
