@@ -32,7 +32,7 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
     ProjectStore(path).close()
     with ProjectStore(path) as s:
         rows = s.conn.execute("SELECT version, name FROM schema_migrations").fetchall()
-        assert [tuple(r) for r in rows] == [(1, "initial")]
+        assert [tuple(r) for r in rows] == [(1, "initial"), (2, "units duplicate key")]
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -188,3 +188,26 @@ def test_edit_errors_are_user_errors(store):
         store.rename_theme(12345, "x")
     with pytest.raises(ConfigError):
         store.move_units([], 1)
+
+
+def test_a_version_1_project_is_migrated_and_keeps_linking_duplicates(tmp_path, monkeypatch):
+    from udsatte_nlp.store import schema
+
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+    monkeypatch.setattr("udsatte_nlp.store.MIGRATIONS", schema.MIGRATIONS[:1])
+    monkeypatch.setattr("udsatte_nlp.store.SCHEMA_VERSION", 1)
+    with ProjectStore(path) as old:
+        old.conn.execute("PRAGMA foreign_keys = ON")
+        with old.atomic():
+            old.conn.execute(
+                "INSERT INTO documents(id, path, name, sha256, format, raw_text, clean_text, added_at)"
+                " VALUES (1, 'a.txt', 'a.txt', 'x', 'txt', '', '', 'now')"
+            )
+            old.conn.execute("INSERT INTO units(document_id, seq, kind, text, text_hash) VALUES (1, 0, 'bullet', 'Tale MED folk!', 'h')")
+    monkeypatch.undo()
+    with ProjectStore(path) as new:
+        assert new.schema_version == 2
+        new.add_document(make_doc(sha="c" * 64, path="b.txt"), "x", [], units("tale med folk"))
+        dup = [r for r in new.units() if r["duplicate_of"] is not None]
+        assert [r["text"] for r in dup] == ["tale med folk"]

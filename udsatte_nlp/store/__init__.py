@@ -264,16 +264,21 @@ class ProjectStore:
         typed twice. Duplicates are linked, never dropped."""
         from ..segment import duplicate_key
 
-        first: dict[str, int] = {}
-        links: list[tuple[int, int]] = []
-        for row in self.conn.execute("SELECT id, document_id, text FROM units ORDER BY id"):
-            key = duplicate_key(row[2])
-            if not key:
-                continue
-            earliest = first.setdefault(key, int(row[0]))
-            if row[1] == doc_id and earliest != row[0]:
-                links.append((earliest, int(row[0])))
-        self.conn.executemany("UPDATE units SET duplicate_of = ? WHERE id = ?", links)
+        # fill the key where it is missing (this document, or rows from before migration 2)
+        missing = self.conn.execute("SELECT id, text FROM units WHERE dup_key IS NULL").fetchall()
+        self.conn.executemany(
+            "UPDATE units SET dup_key = ? WHERE id = ?", [(duplicate_key(r[1]) or "", r[0]) for r in missing]
+        )
+        # an indexed look-up per unit: linear in the project's size, not quadratic
+        self.conn.execute(
+            """
+            UPDATE units SET duplicate_of = (
+                SELECT min(u2.id) FROM units u2 WHERE u2.dup_key = units.dup_key AND u2.id < units.id
+            )
+            WHERE document_id = ? AND dup_key != ''
+            """,
+            (doc_id,),
+        )
 
     # ------------------------------------------------------------------- units
     def units(self) -> list[sqlite3.Row]:

@@ -119,4 +119,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    (
+        2,
+        "units duplicate key",
+        """
+        ALTER TABLE units ADD COLUMN dup_key TEXT;
+        CREATE INDEX units_dup_key ON units(dup_key, id);
+        """,
+    )
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
