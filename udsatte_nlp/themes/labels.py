@@ -54,9 +54,17 @@ def danish_stop_words() -> frozenset[str]:
         base = set(STOP_WORDS)
     extra = {"fx", "ca", "mv", "osv", "evt", "pga", "jf", "bla", "feks", "mere", "flere", "bare", "rigtig",
              "rigtigt", "godt", "gerne", "ting", "får", "få", "fik", "gå", "går", "komme", "kommer", "gøre",
-             "gør", "sige", "siger", "give", "giver", "tage", "tager", "lave", "laver", "hele", "helt", "altid"}
+             "gør", "sige", "siger", "give", "giver", "tage", "tager", "lave", "laver", "hele", "helt", "altid",
+             "når", "nå", "se", "ser", "stå", "står", "holde", "holder", "sætte", "sætter"}
     # the keyword tokenizer splits on periods, so multi-part stop words would never match
-    return frozenset(w.lower() for w in base if "." not in w) | extra
+    words = {w.lower() for w in base if "." not in w} | extra
+    try:  # keywords are lemmas: a stop word's lemma ("når" -> "nå") must not slip through either
+        from ..lang import lemma
+
+        words |= {lemma(w) for w in words}
+    except ImportError:
+        pass
+    return frozenset(words)
 
 
 @lru_cache(maxsize=1)
