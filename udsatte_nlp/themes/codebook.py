@@ -133,6 +133,8 @@ def theme_centres(codebook: list[CodebookTheme], embedder: object, mean: np.ndar
 
 
 def _unit(X: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (zero rows stay zero), as float64. Shared with model.py."""
+    X = np.asarray(X, dtype=np.float64)
     n = np.linalg.norm(X, axis=1, keepdims=True)
     n[n == 0] = 1
     return X / n

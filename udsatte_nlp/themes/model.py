@@ -33,20 +33,13 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..records import Theme
-from .codebook import CodebookTheme
+from .codebook import CodebookTheme, _unit
 from .labels import describe, make_label, proper_nouns, theme_keywords
 
 __all__ = ["ThemeModel", "OUTLIER_LABEL", "center"]
 
 OUTLIER_LABEL = "Øvrige"
 _LARGE = 2500  # above this many units, Ward's O(n²) memory gives way to k-means
-
-
-def _unit(X: np.ndarray) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
-    n = np.linalg.norm(X, axis=1, keepdims=True)
-    n[n == 0] = 1
-    return X / n
 
 
 def center(X: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
