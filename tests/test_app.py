@@ -297,10 +297,12 @@ def test_dokumenter_highlights_and_reverts_a_correction(project):
     ok(at)
     with db(project) as s:
         assert s.conn.execute("SELECT reverted FROM corrections WHERE id = ?", (moj["id"],)).fetchone()[0] == 1
+        assert any("fÃ¸rste" in u["text"] for u in s.unit_table())  # the input (and its exports) read as written
     assert any(":orange-background[fÃ¸rste]" in m.value for m in at.markdown)
     at.button(key="fortryd").click().run()
     with db(project) as s:
         assert s.conn.execute("SELECT reverted FROM corrections WHERE id = ?", (moj["id"],)).fetchone()[0] == 0
+        assert not any("fÃ¸rste" in u["text"] for u in s.unit_table())
 
 
 # --------------------------------------------------------------- export

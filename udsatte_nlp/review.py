@@ -21,13 +21,13 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .errors import ConfigError
+from .textdiff import change_kind, diff_segments
 
 __all__ = [
     "overview",
@@ -255,46 +255,6 @@ def document_view(store: Any, document_id: int) -> dict[str, Any]:
     }
 
 
-_TOKENS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
-
-
-def diff_segments(original: str, cleaned: str, *, max_tokens: int = 4000) -> list[tuple[str, str, str]]:
-    """Align two texts as ``(kind, original_part, cleaned_part)``.
-
-    ``kind`` is ``"equal"``, ``"space"`` (only whitespace differs) or
-    ``"change"``. Lines are aligned first, then words within changed blocks,
-    so long documents stay fast. Joining the parts gives back each text.
-    """
-    a_lines = original.splitlines(keepends=True)
-    b_lines = cleaned.splitlines(keepends=True)
-    out: list[tuple[str, str, str]] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a_lines, b_lines, autojunk=False).get_opcodes():
-        a, b = "".join(a_lines[i1:i2]), "".join(b_lines[j1:j2])
-        if tag == "equal":
-            out.append(("equal", a, b))
-            continue
-        ta, tb = _TOKENS.findall(a), _TOKENS.findall(b)
-        if len(ta) + len(tb) > max_tokens:
-            out.append(change_kind(a, b))
-            continue
-        for t2, k1, k2, l1, l2 in SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
-            pa, pb = "".join(ta[k1:k2]), "".join(tb[l1:l2])
-            out.append(("equal", pa, pb) if t2 == "equal" else change_kind(pa, pb))
-    merged: list[tuple[str, str, str]] = []
-    for seg in out:
-        if merged and merged[-1][0] == seg[0]:
-            k, a, b = merged[-1]
-            merged[-1] = (k, a + seg[1], b + seg[2])
-        elif seg[1] or seg[2]:
-            merged.append(seg)
-    return merged
-
-
-def change_kind(a: str, b: str) -> tuple[str, str, str]:
-    """``("space", a, b)`` when only whitespace differs, else ``("change", a, b)``."""
-    return ("space" if "".join(a.split()) == "".join(b.split()) else "change", a, b)
-
-
 # ---------------------------------------------------------------------- map
 def map_points(
     store: Any, method: str = "pca", *, seed: int = 0, model: str | None = None
@@ -340,8 +300,8 @@ def map_points(
 # -------------------------------------------------------------------- edits
 #: Edits (store method names, and their names in the edit log) that change which
 #: inputs belong to which theme; only these make keywords and model labels stale.
-MEMBERSHIP_EDITS = frozenset({"move_units", "merge_themes", "split_theme", "mark_outlier"})
-MEMBERSHIP_OPS = frozenset({"move", "merge", "split", "outlier"})
+MEMBERSHIP_EDITS = frozenset({"move_units", "merge_themes", "split_theme", "mark_outlier", "revert_correction"})
+MEMBERSHIP_OPS = frozenset({"move", "merge", "split", "outlier", "revert"})
 
 
 def refresh_themes(store: Any) -> None:
@@ -401,9 +361,21 @@ def redo(store: Any, *, refresh: bool = True, expected_revision: int | None = No
     return summary
 
 
-def revert_corrections(store: Any, correction_ids: Sequence[int], *, expected_revision: int | None = None) -> int:
+def revert_corrections(
+    store: Any,
+    correction_ids: Sequence[int],
+    *,
+    embedder: Any = None,
+    refresh: bool = True,
+    expected_revision: int | None = None,
+) -> int:
     """Restore the original text of several cleaner corrections at once (one logged edit each,
-    all or none). Returns how many were reverted."""
+    all or none). Returns how many were reverted.
+
+    The inputs that held them get their original words back, so keywords are
+    refreshed; their new texts are embedded with ``embedder`` (an embedder, or a
+    function that loads one) when given, else at the next analysis.
+    """
     ids = list(dict.fromkeys(int(c) for c in correction_ids))
     if not ids:
         raise ConfigError("Vælg mindst én rettelse")
@@ -411,7 +383,36 @@ def revert_corrections(store: Any, correction_ids: Sequence[int], *, expected_re
         store.check_revision(expected_revision)
         for cid in ids:
             store.revert_correction(cid)
+        if refresh:
+            refresh_themes(store)
+    if embedder is not None:
+        marks = ",".join("?" * len(ids))
+        docs = [r[0] for r in store.conn.execute(
+            f"SELECT DISTINCT document_id FROM corrections WHERE id IN ({marks})", ids).fetchall()]
+        _embed_missing(store, embedder, docs)
     return len(ids)
+
+
+def _embed_missing(store: Any, embedder: Any, document_ids: Sequence[int]) -> None:
+    """Embed the documents' inputs whose text has no vector for the latest run's model."""
+    from .embed import embed_cached
+
+    model = last_model(store)
+    if model is None or not document_ids:
+        return
+    marks = ",".join("?" * len(document_ids))
+    rows = store.conn.execute(
+        f"SELECT text, text_hash FROM units WHERE document_id IN ({marks})", list(document_ids)
+    ).fetchall()
+    missing = {r[1]: r[0] for r in rows}
+    for h in store.get_embeddings(model, list(missing)):
+        missing.pop(h, None)
+    if not missing:
+        return
+    emb = embedder if hasattr(embedder, "encode") else embedder()
+    if getattr(emb, "name", None) != model:
+        return  # another model: its vectors would not fit the run's
+    embed_cached(store, emb, list(missing.values()), list(missing))
 
 
 def history(store: Any, limit: int = 20) -> list[dict[str, Any]]:

@@ -564,10 +564,16 @@ def _prose_units(p: _Piece, section: str | None, prose: str) -> tuple[list[Unit]
 
 
 def segment_rows(rows: Sequence[Row], texts: Sequence[str]) -> list[Unit]:
-    """One unit per table row (``texts`` are the cleaned row texts); a group column is the section."""
+    """One unit per table row (``texts`` are the cleaned row texts); a group column is the section.
+
+    ``start``/``end`` locate the row in ``"\n".join(texts)`` (the document's cleaned
+    text); the unit's text is that span with its whitespace collapsed.
+    """
     units = []
-    for row, text in zip(rows, texts, strict=True):
-        text = " ".join(text.split())
+    offset = 0
+    for row, raw in zip(rows, texts, strict=True):
+        start, offset = offset, offset + len(raw) + 1
+        text = " ".join(raw.split())
         if not text:
             continue
         section = None
@@ -586,6 +592,8 @@ def segment_rows(rows: Sequence[Row], texts: Sequence[str]) -> list[Unit]:
                 original=row.text if row.text != text else None,
                 line_start=row.number,
                 line_end=row.number,
+                start=start,
+                end=start + len(raw),
                 metadata=dict(row.metadata),
             )
         )

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import ConfigError, ConflictError
 
-_KEYS = {"themes": "id", "assignments": "unit_id", "corrections": "id", "documents": "id"}
+_KEYS = {"themes": "id", "assignments": "unit_id", "corrections": "id", "documents": "id", "units": "id"}
 Change = dict[str, Any]
 
 
@@ -295,14 +295,36 @@ def mark_outlier(
 
 
 def revert_correction(store: Any, correction_id: int, *, expected_revision: int | None = None) -> int:
-    """Mark a cleaner correction as reverted (the original text is used in review and export)."""
+    """Undo one cleaner correction: the original text goes back into the input that holds it
+    (and so into search, keywords and exports). Returns the edit id.
+
+    A correction outside every input (a removed page header, say) is only marked.
+    """
+    from . import text_hash
+    from .reverts import unit_texts
+
     with store.atomic():
         store.check_revision(expected_revision)
         row = store.conn.execute("SELECT * FROM corrections WHERE id = ?", (correction_id,)).fetchone()
         if row is None:
             raise ConfigError(f"Rettelse {correction_id} findes ikke", path=store.path)
-        ch = _change(store, "corrections", correction_id, {"reverted": 1}, ["reverted"])
-        return _record(store, "revert", f"Rettelsen «{row['before']}» → «{row['after']}» fortrudt", [ch])
+        changes = [_change(store, "corrections", correction_id, {"reverted": 1}, ["reverted"])]
+        doc_id = int(row["document_id"])
+        reverted = {
+            int(r[0])
+            for r in store.conn.execute(
+                "SELECT id FROM corrections WHERE document_id = ? AND reverted = 1", (doc_id,)
+            ).fetchall()
+        }
+        texts, placed = unit_texts(store, doc_id, reverted)
+        current = dict(store.conn.execute("SELECT id, text FROM units WHERE document_id = ?", (doc_id,)).fetchall())
+        for unit_id, text in sorted(texts.items()):
+            if text and text != current.get(unit_id):
+                changes.append(
+                    _change(store, "units", unit_id, {"text": text, "text_hash": text_hash(text)}, ["text", "text_hash"])
+                )
+        where = "" if correction_id in placed else " (uden for input-teksterne)"
+        return _record(store, "revert", f"Rettelsen «{row['before']}» → «{row['after']}» fortrudt{where}", changes)
 
 
 # Columns that the keyword refresh rewrites after every edit: they are derived

@@ -46,8 +46,11 @@ def _revert(document_id: int) -> None:
     if not ids:
         state.flash("warning", "Vælg de rettelser, hvis original skal gendannes.")
         return
-    n = state.run_edit(review.revert_corrections, [int(i) for i in ids],
-                       success=lambda n: f"Originalen er gendannet for {n} rettelse(r). Kan fortrydes.")
+    name = review.default_embedder_name(state.get_store())
+    n = state.run_edit(review.revert_corrections, [int(i) for i in ids], embedder=lambda: state.embedder(name),
+                       refresh=False, changes_members=True,
+                       success=lambda n: f"Originalen er gendannet for {n} rettelse(r) i input og eksport. "
+                                         "Kan fortrydes.")
     if n:
         st.session_state["rettelser_valgte"] = []
 

@@ -1,0 +1,100 @@
+"""Where a reverted cleaner correction lands in the inputs, and their text with it undone.
+
+A :class:`~udsatte_nlp.records.Correction`'s ``start`` is a position in the text
+that *its own cleaning step* was given, so it cannot be used in the cleaned
+text directly. Instead the document's original and cleaned texts are aligned
+word by word (:func:`~udsatte_nlp.textdiff.aligned_segments`); a correction
+``before → after`` is found among the changed places whose original side holds
+``before`` and whose cleaned side holds ``after``. When a document has as many
+such places as corrections with that ``before → after``, the n-th correction is
+the n-th place; otherwise the place nearest the correction's own position wins.
+
+``documents.clean_text`` stays the cleaner's output, and a unit's
+``char_start``/``char_end`` stay positions in it: an input's text is that span
+(whitespace collapsed for table rows) with every reverted correction inside it undone. A
+correction in text that is no input (a removed page header, say) changes no
+input; only its mark changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ..textdiff import aligned_segments
+
+__all__ = ["locate_corrections", "unit_texts"]
+
+
+def _key(row: Any) -> tuple[str, str]:
+    return row["before"].strip(), row["after"].strip()
+
+
+def locate_corrections(raw_text: str, clean_text: str, corrections: list[Any]) -> dict[int, tuple[int, int, str]]:
+    """``{correction id: (start, end, original)}``: the span of the cleaned text that
+    each correction produced and the original text to put back there.
+
+    Corrections that cannot be placed (their text was changed again or removed by a
+    later step) are left out.
+    """
+    places: dict[tuple[str, str], list[tuple[int, int, int, str]]] = defaultdict(list)
+    wanted = {_key(c) for c in corrections}
+    for kind, a0, a, b0, b in aligned_segments(raw_text, clean_text):
+        if kind == "equal":
+            continue
+        for before, after in wanted:
+            if before and before not in a:
+                continue
+            i = b.find(after) if after else 0
+            if i < 0 or (not after and b.strip()):
+                continue
+            places[(before, after)].append((a0 + max(a.find(before), 0), b0 + i, b0 + i + len(after), before))
+    out: dict[int, tuple[int, int, str]] = {}
+    by_key: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for c in sorted(corrections, key=lambda c: (c["start"], c["id"])):
+        by_key[_key(c)].append(c)
+    for key, group in by_key.items():
+        found = places.get(key, [])
+        if not found:
+            continue
+        for n, c in enumerate(group):
+            if len(found) == len(group):
+                place = found[n]
+            else:
+                place = min(found, key=lambda p, s=c["start"]: abs(p[0] - s))
+            out[int(c["id"])] = place[1:]
+    return out
+
+
+def unit_texts(store: Any, document_id: int, reverted_ids: set[int]) -> tuple[dict[int, str], set[int]]:
+    """The text of each of a document's inputs with the corrections ``reverted_ids`` undone.
+
+    Returns ``(texts, placed)``: ``{unit id: text}`` for every input whose span is
+    known, and the ids of the reverted corrections that fell inside some input.
+    """
+    doc = store.document(document_id)
+    rows = store.conn.execute(
+        "SELECT * FROM corrections WHERE document_id = ? ORDER BY start, id", (document_id,)
+    ).fetchall()
+    located = locate_corrections(doc["raw_text"], doc["clean_text"], rows)
+    spans = sorted((s, e, orig, cid) for cid, (s, e, orig) in located.items() if cid in reverted_ids)
+    clean = doc["clean_text"]
+    texts: dict[int, str] = {}
+    placed: set[int] = set()
+    units = store.conn.execute(
+        "SELECT id, kind, char_start, char_end FROM units WHERE document_id = ? AND char_start IS NOT NULL",
+        (document_id,),
+    ).fetchall()
+    for u in units:
+        us, ue = int(u["char_start"]), int(u["char_end"])
+        parts, pos = [], us
+        for s, e, orig, cid in spans:
+            if s < us or e > ue or s < pos:
+                continue
+            parts += [clean[pos:s], orig]
+            pos = e
+            placed.add(cid)
+        parts.append(clean[pos:ue])
+        text = "".join(parts)
+        texts[int(u["id"])] = " ".join(text.split()) if u["kind"] == "row" else text
+    return texts, placed
