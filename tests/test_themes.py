@@ -136,6 +136,22 @@ def test_make_label_prefers_a_shared_phrase():
     assert make_label(members, members + others) == "Billige boliger"
 
 
+def test_labels_are_noun_phrases_not_verbs():
+    # "drøftet" (a participle) is as typical of the members as "ventelister", but a label names a matter
+    members = ["Rådet drøftet ventelister", "Ventelister blev drøftet", "Drøftet: ventelister i psykiatrien",
+               "Lange ventelister drøftet"]
+    others = ["Respekt på kommunen", "Hurtig behandling", "Mere respekt"]
+    label = make_label(members, members + others)
+    assert "drøftet" not in label.lower() and "ventelister" in label.lower()
+    # the keyword fallback puts nouns first too
+    assert make_label(["a"], ["a", "b"], ["udskrive", "sagsnummer", "byrde"]) == "Sagsnummer og byrde"
+
+
+def test_closed_class_words_are_not_keywords():
+    kw = theme_keywords(["hjælp hos lægen", "hjælp hos lægen nu", "bolig til unge", "bolig til alle"], [0, 0, 1, 1], 5)
+    assert "hos" not in kw[0] and "læge" in " ".join(kw[0])
+
+
 def test_theme_keywords_ctfidf_is_distinctive():
     kw = theme_keywords(["bolig bolig hjemløs", "respekt respekt værdighed"], [0, 1], 2)
     assert kw[0][0].startswith("bolig") and kw[1][0] == "respekt"

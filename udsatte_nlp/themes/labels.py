@@ -55,7 +55,10 @@ def danish_stop_words() -> frozenset[str]:
     extra = {"fx", "ca", "mv", "osv", "evt", "pga", "jf", "bla", "feks", "mere", "flere", "bare", "rigtig",
              "rigtigt", "godt", "gerne", "ting", "får", "få", "fik", "gå", "går", "komme", "kommer", "gøre",
              "gør", "sige", "siger", "give", "giver", "tage", "tager", "lave", "laver", "hele", "helt", "altid",
-             "når", "nå", "se", "ser", "stå", "står", "holde", "holder", "sætte", "sætter"}
+             "når", "nå", "se", "ser", "stå", "står", "holde", "holder", "sætte", "sætter",
+             # closed-class words in the stopwords-iso Danish list that spaCy's lacks
+             "ad", "dit", "ej", "hej", "hos", "ja", "mod", "nej", "okay", "sin", "sine", "sit", "thi",
+             "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti"}
     # the keyword tokenizer splits on periods, so multi-part stop words would never match
     words = {w.lower() for w in base if "." not in w} | extra
     try:  # keywords are lemmas: a stop word's lemma ("når" -> "nå") must not slip through either
@@ -139,6 +142,24 @@ def informativeness(word: str) -> float:
     return float(min(1.0, max(0.15, (6.3 - zipf) / 2.8)))
 
 
+@lru_cache(maxsize=100_000)
+def nominal(word: str) -> float:
+    """How well ``word`` can head a label, from the word classes of the Danish Hunspell
+    dictionary (the OCR lexicon): 1.0 for a noun form, or a word the dictionary does not
+    know (mostly compounds: "misbrugsbehandling"); 0.8 for a noun form that is also an
+    infinitive or participle ("klage", "rådet"); 0.5 for other listed words ("drøftet",
+    "udskrive", "gratis"). A label names a matter, and in Danish that is a noun phrase.
+    """
+    from ..clean.ocr import lexicon
+
+    kinds = lexicon().kinds.get(word, "")
+    if "w" not in kinds:
+        return 1.0
+    if "N" in kinds:
+        return 0.8 if ("I" in kinds or "P" in kinds) else 1.0
+    return 0.5
+
+
 def _phrases(text: str, stop: frozenset[str]) -> frozenset[tuple[str, ...]]:
     """Candidate label phrases of ``text`` (cached per text for the default stop words)."""
     return _phrases_cached(text) if stop is danish_stop_words() else _phrases_uncached(text, stop)
@@ -200,7 +221,7 @@ def make_label(
         lift = math.log((p_in + 1e-3) / (p_all + 1e-3))
         content = [w for w in gram if w not in stop]
         weight = sum(informativeness(w) for w in content) / len(content)
-        score = p_in * max(lift, 0.0) * weight * (1.0 + 0.35 * (len(gram) - 1))
+        score = p_in * max(lift, 0.0) * weight * nominal(gram[-1]) * (1.0 + 0.35 * (len(gram) - 1))
         scored.append((score, len(gram), " ".join(gram), p_in))
     scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
     candidates = [s for s in scored if s[0] > 0]
@@ -210,11 +231,13 @@ def make_label(
         label = best[2]
         if best[1] == 1:
             for other in candidates[1:6]:
-                if other[1] == 1 and other[0] >= 0.6 * best[0] and other[3] >= 0.12 and other[2] not in label:
+                if (other[1] == 1 and other[0] >= 0.6 * best[0] and other[3] >= 0.12 and other[2] not in label
+                        and nominal(other[2]) == 1.0):
                     label = f"{label} og {other[2]}"
                     break
     if not label:
-        label = " og ".join(list(keywords)[:2]) or "Uden nøgleord"
+        nouns_first = sorted(keywords, key=lambda w: nominal(w) < 1.0)  # stable: keyword order within each
+        label = " og ".join(nouns_first[:2]) or "Uden nøgleord"
     label = label[0].upper() + label[1:]
     if label.casefold() in taken:
         for alt in candidates[1:]:
