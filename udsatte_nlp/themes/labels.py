@@ -232,7 +232,7 @@ def make_label(
         if best[1] == 1:
             for other in candidates[1:6]:
                 if (other[1] == 1 and other[0] >= 0.6 * best[0] and other[3] >= 0.12 and other[2] not in label
-                        and nominal(other[2]) == 1.0):
+                        and nominal(other[2]) >= 0.8):
                     label = f"{label} og {other[2]}"
                     break
     if not label:
