@@ -57,6 +57,17 @@ def test_locate_corrections_finds_each_occurrence_in_the_cleaned_text():
     assert clean[15:21] == "første"
 
 
+def test_locate_corrections_in_a_long_changed_block():
+    # a single changed line too long for word-level alignment is one changed block
+    filler = " ".join(["ord"] * 3000)
+    raw = f"fÃ¸rste {filler} fÃ¸rste slut"
+    clean = f"første {filler} første slut"
+    rows = [{"id": 1, "start": 0, "before": "fÃ¸rste", "after": "første"},
+            {"id": 2, "start": len(raw) - 13, "before": "fÃ¸rste", "after": "første"}]
+    placed = locate_corrections(raw, clean, rows)
+    assert placed[1][0] == 0 and placed[2][0] == len(clean) - len("første slut")
+
+
 def test_revert_puts_the_original_into_the_one_input_that_held_it(project):
     before = unit_texts(project, "note.txt")
     second = mojibake(project, "note.txt")[1]

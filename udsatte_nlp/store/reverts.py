@@ -30,6 +30,14 @@ def _key(row: Any) -> tuple[str, str]:
     return row["before"].strip(), row["after"].strip()
 
 
+def _occurrences(text: str, part: str) -> list[int]:
+    out, i = [], text.find(part)
+    while i >= 0:
+        out.append(i)
+        i = text.find(part, i + len(part))
+    return out
+
+
 def locate_corrections(raw_text: str, clean_text: str, corrections: list[Any]) -> dict[int, tuple[int, int, str]]:
     """``{correction id: (start, end, original)}``: the span of the cleaned text that
     each correction produced and the original text to put back there.
@@ -43,12 +51,13 @@ def locate_corrections(raw_text: str, clean_text: str, corrections: list[Any]) -
         if kind == "equal":
             continue
         for before, after in wanted:
-            if before and before not in a:
+            if (before and before not in a) or (after and after not in b) or (not after and b.strip()):
                 continue
-            i = b.find(after) if after else 0
-            if i < 0 or (not after and b.strip()):
-                continue
-            places[(before, after)].append((a0 + max(a.find(before), 0), b0 + i, b0 + i + len(after), before))
+            # a long changed block can hold several: pair the n-th ``before`` with the n-th ``after``
+            in_a = _occurrences(a, before) if before else [0]
+            in_b = _occurrences(b, after) if after else [0]
+            for i, j in zip(in_a, in_b):
+                places[(before, after)].append((a0 + i, b0 + j, b0 + j + len(after), before))
     out: dict[int, tuple[int, int, str]] = {}
     by_key: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for c in sorted(corrections, key=lambda c: (c["start"], c["id"])):
