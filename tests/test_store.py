@@ -76,6 +76,24 @@ def test_changed_file_at_same_path_replaces_old_version(store):
     assert [r["text"] for r in store.units()] == ["ny"]
 
 
+def test_a_changed_file_keeps_the_placements_of_inputs_it_still_has(store):
+    store.add_document(make_doc(sha="a" * 64), "x", [], units("Flere boliger", "Bedre hjælp", "Slettet input"))
+    add_run_with_themes(store)
+    by_text = {r["text"]: r["id"] for r in store.units()}
+    theme = store.themes()[1]["id"]
+    store.move_units([by_text["Flere boliger"], by_text["Slettet input"]], theme)
+    # the secretariat corrects a typo in the file and runs the analysis again
+    store.add_document(make_doc(sha="b" * 64), "y", [], units("Flere boliger", "Bedre hjælp til unge"))
+    new = {r["text"]: r["id"] for r in store.units()}
+    human = {r["unit_id"]: r["theme_id"] for r in store.assignments() if r["source"] == "human"}
+    assert human == {new["Flere boliger"]: theme}
+    rows = store.units()
+    store.save_model_themes(store.add_run({}, 0, "lexical"), [Theme(id=0, label="Nyt", keywords=[])],
+                            [r["id"] for r in rows], [0] * len(rows), [0.5] * len(rows))
+    placed = {r["unit_id"]: (r["theme_id"], r["source"]) for r in store.assignments()}
+    assert placed[new["Flere boliger"]] == (theme, "human")  # a re-run does not overwrite it
+
+
 def test_failed_write_leaves_nothing(store):
     doc = make_doc()
     bad_unit = Unit(text=None, kind="bullet")  # type: ignore[arg-type]  # NOT NULL violation

@@ -196,13 +196,22 @@ class ProjectStore:
         """Store a cleaned, segmented document. Returns ``(id, added)``.
 
         Re-adding a file with the same content is a no-op (``added`` is False).
-        A file at the same path with new content replaces the old version.
+        A file at the same path with new content replaces the old version; inputs
+        a person placed in a theme keep that theme when the new version still has
+        them word for word.
         """
         with self.atomic() as conn:
             existing = self.document_by_sha(doc.sha256)
             if existing is not None:
                 return int(existing["id"]), False
+            placed: dict[str, tuple[int, Any]] = {}  # a person's placements in the old version, by text
             for old in conn.execute("SELECT id FROM documents WHERE path = ?", (doc.path,)).fetchall():
+                for r in conn.execute(
+                    "SELECT u.text_hash, a.theme_id, a.score FROM units u JOIN assignments a ON a.unit_id = u.id"
+                    " WHERE u.document_id = ? AND a.source = 'human' ORDER BY u.seq",
+                    (int(old["id"]),),
+                ):
+                    placed.setdefault(r[0], (int(r[1]), r[2]))
                 self._delete_document(int(old["id"]))
             cur = conn.execute(
                 "INSERT INTO documents(path, name, sha256, format, title, date, year, metadata, warnings,"
@@ -250,6 +259,15 @@ class ProjectStore:
                     for i, u in enumerate(units)
                 ],
             )
+            if placed:  # inputs that are still there, word for word, stay where the person put them
+                conn.executemany(
+                    "INSERT INTO assignments(unit_id, theme_id, score, source) VALUES (?,?,?,'human')",
+                    [
+                        (int(r[0]), *placed[r[1]])
+                        for r in conn.execute("SELECT id, text_hash FROM units WHERE document_id = ?", (doc_id,))
+                        if r[1] in placed
+                    ],
+                )
             self._link_duplicates(doc_id)
             self._bump()
             return doc_id, True
