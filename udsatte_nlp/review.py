@@ -38,6 +38,7 @@ __all__ = [
     "documents",
     "document_view",
     "diff_segments",
+    "change_kind",
     "map_points",
     "split_theme",
     "revert_corrections",

@@ -57,7 +57,6 @@ def change_kind(a: str, b: str) -> tuple[str, str, str]:
     return ("space" if "".join(a.split()) == "".join(b.split()) else "change", a, b)
 
 
-
 def aligned_segments(original: str, cleaned: str) -> Iterator[tuple[str, int, str, int, str]]:
     """:func:`diff_segments` with positions: ``(kind, start_in_original, part, start_in_cleaned, part)``."""
     a_pos = b_pos = 0

@@ -85,7 +85,9 @@ def unit_texts(store: Any, document_id: int, reverted_ids: set[int]) -> tuple[di
     rows = store.conn.execute(
         "SELECT * FROM corrections WHERE document_id = ? ORDER BY start, id", (document_id,)
     ).fetchall()
-    located = locate_corrections(doc["raw_text"], doc["clean_text"], rows)
+    keys = {_key(r) for r in rows if int(r["id"]) in reverted_ids}
+    # only the reverted kinds of change need placing (with their siblings, for the n-th-is-n-th rule)
+    located = locate_corrections(doc["raw_text"], doc["clean_text"], [r for r in rows if _key(r) in keys])
     spans = sorted((s, e, orig, cid) for cid, (s, e, orig) in located.items() if cid in reverted_ids)
     clean = doc["clean_text"]
     texts: dict[int, str] = {}
