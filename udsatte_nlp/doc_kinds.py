@@ -30,12 +30,11 @@ compounds: *dialogmødet*, *temamøde*), not phrases of particular documents.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from statistics import median
 from typing import Any
 
-__all__ = ["KINDS", "document_kind", "document_kinds", "describe_kinds"]
+__all__ = ["KINDS", "document_kind", "document_kinds"]
 
 #: The kinds, in the order they are listed.
 KINDS = ("dialogmøde", "opsamling", "notat", "plancher")
@@ -137,11 +136,3 @@ def document_kinds(summary: Any) -> dict[str, str]:
                               heads.get(d.name, []))  # fmt: skip
         for d in summary.documents
     }
-
-
-def describe_kinds(kinds: Iterable[str]) -> str:
-    """``"2 dialogmøder og 1 notat"``: the kinds of a set of documents in words."""
-    counts = Counter(kinds)
-    plural = {"dialogmøde": "dialogmøder", "opsamling": "opsamlinger", "notat": "notater", "plancher": "plancher"}
-    parts = [f"{n} {k if n == 1 else plural.get(k, k)}" for k, n in sorted(counts.items(), key=lambda kv: KINDS.index(kv[0]) if kv[0] in KINDS else 99)]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
