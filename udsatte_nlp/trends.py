@@ -21,10 +21,11 @@ The method (Agresti, *Categorical Data Analysis*, 3rd ed., §3.4.6 and §5.3.5):
 * a peak (or a dip) is named only when both the rise before it and the fall
   after it are significant on their own; a theme is *new from* a year when the
   years before it have significantly fewer inputs (none) than the years from it;
-* a significant trend is called *voksende*/*faldende* unless the course bends
-  back significantly (the part of the chi-square the straight trend leaves
-  unexplained, Armitage's partition) — then, as when the shares differ with no
-  direction at all, it is *svingende*;
+* a significant trend is called *voksende*/*faldende* unless the course turns
+  back significantly: the chi-square distance of the shares from their closest
+  one-way (isotonic) course, tested on the same draws (Robertson, Wright and
+  Dykstra, *Order Restricted Statistical Inference*, 1988). A course that turns
+  back, like one whose shares differ without any direction, is *svingende*;
 * a theme without a significant change is called *stabilt* only when the trend
   test had at least 80 % power to see its share double or halve over the period
   (Nam's formula for the Cochran–Armitage test); otherwise there are too few
@@ -226,10 +227,10 @@ class _Data:
 
 
 def _tests(data: _Data, scores: Sequence[float], seed: int) -> tuple[float, float, float, float, int]:
-    """``(p_trend, p_equal, p_any, p_departure, direction)`` by permutation over the inputs of ``data``.
+    """``(p_trend, p_equal, p_any, p_reversal, direction)`` by permutation over the inputs of ``data``.
 
-    ``p_departure`` tests the part of the chi-square that the straight trend does not explain (Armitage's
-    partition, chi-square minus z squared): small when the course bends back rather than moving one way.
+    ``p_reversal`` is small when the shares turn back against the trend's direction more than chance
+    would make them: it tests their chi-square distance from the closest one-way course.
     """
     x = np.asarray(scores, dtype=float)
     n = data.totals()
@@ -246,8 +247,40 @@ def _tests(data: _Data, scores: Sequence[float], seed: int) -> tuple[float, floa
     p_equal = _p(float(chi2), chi2_d)
     p_min_draws = np.minimum(_ranks_p(np.abs(z_d)), _ranks_p(chi2_d))
     p_any = float((1 + np.count_nonzero(p_min_draws <= min(p_trend, p_equal) + 1e-12)) / (N_DRAWS + 1))
-    p_departure = _p(float(chi2 - z * z), chi2_d - z_d * z_d)
-    return p_trend, p_equal, p_any, p_departure, int(np.sign(z))
+    direction = int(np.sign(z))
+    if direction == 0:
+        return p_trend, p_equal, p_any, 1.0, 0
+    observed = _reversal(data.counts(data.k.astype(float)), n, direction)
+    p_reversal = _p(float(observed[0]), _reversal(data.counts(draws.astype(float)), n, direction))
+    return p_trend, p_equal, p_any, p_reversal, direction
+
+
+def _reversal(k: np.ndarray, n: np.ndarray, direction: int) -> np.ndarray:
+    """Chi-square distance of the shares ``k / n`` (``(..., G)``) from their closest course in ``direction``.
+
+    The closest non-decreasing course (weighted least squares, the isotonic regression) is, year by
+    year, ``max over j <= i of min over l >= i`` of the pooled share of years ``j..l``; for a falling
+    course ``min``/``max`` swap. Vectorised over the draws; ``G`` is the number of years (small).
+    """
+    k = np.atleast_2d(k)
+    g = k.shape[-1]
+    ck = np.concatenate([np.zeros((k.shape[0], 1)), np.cumsum(k, axis=-1)], axis=-1)
+    cn = np.concatenate([[0.0], np.cumsum(n)])
+    j, l = np.triu_indices(g)
+    pooled = np.full((k.shape[0], g, g), np.nan)
+    pooled[:, j, l] = (ck[:, l + 1] - ck[:, j]) / (cn[l + 1] - cn[j])
+    fit = np.empty_like(k, dtype=float)
+    for i in range(g):
+        block = pooled[:, : i + 1, i:]  # rows j <= i, columns l >= i
+        if direction > 0:
+            fit[:, i] = np.max(np.min(block, axis=2), axis=1)
+        else:
+            fit[:, i] = np.min(np.max(block, axis=2), axis=1)
+    p = k.sum(axis=-1) / n.sum()
+    var = p * (1 - p)
+    dist = (n * (k / n - fit) ** 2).sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(var > 0, dist / var, 0.0)
 
 
 def _trend_test(data: _Data, groups: Sequence[int], seed: int) -> tuple[float, int]:
@@ -356,7 +389,7 @@ def _classify(data: _Data, years: list[int], seed: int) -> Trend:
     intervals = {y: wilson(shares[y] * float(n_eff[i]), float(n_eff[i])) for i, y in enumerate(years)}
     counts = {y: int(round(c)) for y, c in zip(years, np.bincount(data.group, weights=data.k, minlength=len(years)),
                                                 strict=True)}  # fmt: skip
-    p_trend, p_equal, p_any, p_departure, direction = _tests(data, scores, seed)
+    p_trend, p_equal, p_any, p_reversal, direction = _tests(data, scores, seed)
     power = _power(data, scores)
 
     def trend(status: str, p: float, year: int | None = None) -> Trend:
@@ -394,8 +427,7 @@ def _classify(data: _Data, years: list[int], seed: int) -> Trend:
         p, d = _split_test(data, last_in + 1, seed)
         if d < 0 and p < ALPHA:
             return trend("disappeared", p, years[last_in])
-    # A trend, unless the course bends back significantly (then the straight line does not describe it).
-    steps = np.diff(share) * direction
-    if p_trend < ALPHA and direction != 0 and (p_departure >= ALPHA or bool(np.all(steps >= 0))):
+    # A trend, unless the course turns back significantly against it.
+    if p_trend < ALPHA and direction != 0 and p_reversal >= ALPHA:
         return trend("grew" if direction > 0 else "shrank", p_trend)
     return trend("fluctuating", p_equal if len(years) > 2 else p_any)
