@@ -74,7 +74,7 @@ def test_compare_years_judges_each_theme_over_all_years():
                                   [], years=[YearCount(2022, 100, 0.5), YearCount(2023, 100, 0.5)]))  # fmt: skip
     assert grown.themes[0].status == "grew" and grown.themes[0].status_label == "voksende"
     text = " ".join(comparison_sentences(c))
-    assert "Nye temaer: «Økonomi» fra 2022 (sikker ændring; 0,0 % → 13 % → 33 %)" in text
+    assert "Nye temaer: «Økonomi» fra 2022 (sikker ændring; 0 % → 13 % → 33 %)" in text
     assert "Forsvundne temaer: «Fællesskab» efter 2022" in text
     assert "Toppede: «Indflydelse» i 2022 (sikker ændring; 3,3 % → 37 % → 3,3 %)" in text
     assert "Faldende over 2021–2023: «Psykiatri» (sikkert fald; 33 % → 20 % → 6,7 %)" in text

@@ -234,11 +234,16 @@ def compare_years(summary: Any, *, per_document: bool = False, seed: int = 0) ->
 
 
 # ----------------------------------------------------------------- words
-def share_path(change: ThemeChange, years: list[int]) -> str:
-    """``4,5 % → 27 % → 18 % → 1,4 %``: the theme's share in each year."""
+def share_text(share: float) -> str:
+    """A share in Danish for the comparison: ``0 %``, ``4,5 %``, ``27 %``."""
     from .export.summary import percent
 
-    return " → ".join(percent(change.shares.get(y, 0.0)) for y in years)
+    return "0 %" if share == 0 else percent(share)
+
+
+def share_path(change: ThemeChange, years: list[int]) -> str:
+    """``4,5 % → 27 % → 18 % → 1,4 %``: the theme's share in each year."""
+    return " → ".join(share_text(change.shares.get(y, 0.0)) for y in years)
 
 
 def _mention(t: ThemeChange, years: list[int], *, with_path: bool = True, when: str = "") -> str:

@@ -17,11 +17,10 @@ from html import escape as _html_escape
 from pathlib import Path
 from typing import Any
 
-from ..compare import Comparison, ThemeChange, comparison_sentences
+from ..compare import Comparison, ThemeChange, comparison_sentences, share_text
 from ..trends import METHOD_TEXT
 from .chart import ShareSeries, share_intervals_png, share_intervals_svg
 from .md import md_escape
-from .summary import percent
 from .util import xml_safe
 
 __all__ = ["write_comparison", "render_md", "render_html", "chart_series", "FILES"]
@@ -56,7 +55,7 @@ def _caption(t: ThemeChange) -> str:
 
 
 def _cell(t: ThemeChange, year: int) -> str:
-    return f"{t.counts.get(year, 0)} ({percent(t.shares.get(year, 0.0))})"
+    return f"{t.counts.get(year, 0)} ({share_text(t.shares.get(year, 0.0))})"
 
 
 def _rows(c: Comparison) -> list[list[str]]:
