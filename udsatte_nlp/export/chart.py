@@ -1,4 +1,5 @@
-"""Charts as inline SVG strings: no plotting library, no scripts, nothing fetched.
+"""Charts as inline SVG strings (no plotting library, no scripts, nothing fetched); the PNG charts for Word
+(:func:`share_intervals_png`) are drawn with matplotlib's Agg backend, in memory.
 
 Every text that goes into a chart is XML-escaped here.
 """
