@@ -44,6 +44,8 @@ MEMO = [
         ("2021.txt", None, "txt", MEMO, ["sentence"] * 3, [], "notat"),
         ("2022.pdf", "Høringssvar", "pdf", ["Rådet har følgende bemærkninger til planen."], ["sentence"], [], "notat"),
         ("dialogmoede-2024.pdf", None, "pdf", MEMO[:1], ["sentence"], [], "dialogmøde"),  # the name says it
+        ("2019.docx", "Opsamling fra workshoppen", "docx", ["Mere fællesskab", "Billige boliger", "Hjælp til gæld"],
+         ["bullet"] * 3, [], "opsamling"),  # all bullets, but the title says what it is
     ],
 )  # fmt: skip
 def test_document_kind(name, title, fmt, texts, kinds, headings, expected):

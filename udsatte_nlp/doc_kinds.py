@@ -5,11 +5,13 @@ comes from a budget *notat* cannot be compared word for word with years of
 *dialogmøde* summaries. :func:`document_kind` infers the kind from what any
 reader would look at, in this order:
 
-1. **structure and format**: raw workshop input — one input per spreadsheet
-   row, or a document that is almost only short bullets/post-its — is
-   *plancher* (also when the name or title says *planche*, *post-it*,
-   *flipover*);
-2. **genre words**, weighted by where they stand (file name and title count
+1. **format and name**: one input per spreadsheet row is raw workshop input,
+   *plancher*, and so is a file whose name or title says *planche*, *post-it*
+   or *flipover*; a name or title that names a genre (*dialogmøde*,
+   *opsamling*, *referat*, *notat*, *forslag*, *høringssvar* …) decides next;
+2. **structure**: a document that is almost only short bullets or post-its is
+   *plancher*;
+3. **genre words**, weighted by where they stand (file name and title count
    3, headings 2, the body 1): the vocabulary of a written account of a
    meeting (*opsamling*, *referat*, *mødet*, *deltog*, *oplæg*,
    *gruppearbejde*, *fortalte*, *drøftede* …) against that of a memo or
@@ -52,6 +54,9 @@ _NOTAT = (
     "redegoerelse", "udspil", "indstilling", "indstiller", "vedtage", "afsaettes", "beslutningsgrundlag",
 )  # fmt: skip
 _DIALOG = "dialogmoede"
+# The names of the genres themselves, which decide when a file name or title carries them.
+_MEETING_NAMES = ("opsamling", "referat", "sammenfatning")
+_NOTAT_NAMES = ("notat", "forslag", "hoeringssvar", "redegoerelse", "udspil", "indstilling", "kommissorium")
 
 _WORD = re.compile(r"[\w-]+")
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e"})
@@ -103,8 +108,15 @@ def document_kind(
     body = _words(" ".join(texts))
     if _hits(head, _PLANCHER) or fmt.lower() in _TABLE_FORMATS:
         return "plancher"
+    # What the name or title says it is comes before how it looks (an opsamling may be all bullets).
+    if _dialog(head):
+        return "dialogmøde"
+    if _hits(head, _MEETING_NAMES):
+        return "dialogmøde" if _dialog(heads) + _dialog(body) else "opsamling"
+    if _hits(head, _NOTAT_NAMES):
+        return "notat"
     kinds = list(unit_kinds or [])
-    if kinds:
+    if kinds and texts:
         raw = sum(1 for k in kinds if k in _RAW_UNITS) / len(kinds)
         if raw >= 2 / 3 and median(len(t.split()) for t in texts) <= 12:
             return "plancher"
