@@ -8,8 +8,9 @@ same in every year), and writes into an output folder:
 
 * ``opsamling-ÅÅÅÅ.docx`` / ``.md`` (the formats asked for): one summary per year;
 * ``opsamling-alle-år.xlsx``: every input, with the sheet ``Over tid``;
-* ``sammenligning.md``, ``.html`` (with the chart) and ``.svg``: which themes
-  grew, shrank, appeared or disappeared.
+* ``sammenligning.md``, ``.html``, ``.docx`` and ``.xlsx`` (with the chart also as
+  ``.svg`` and ``.png``): each theme's course over all the years, how sure it
+  is, and where the years are not alike (see :mod:`udsatte_nlp.compare`).
 
 >>> compare_years  # doctest: +ELLIPSIS
 <function compare_years at ...>
@@ -23,50 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .compare import STATUS_LABELS, Comparison, ThemeChange, compare_years, comparison_sentences
 from .errors import ConfigError, InputError
 
-__all__ = ["batch", "compare_years", "Comparison", "ThemeChange", "BatchResult", "STATUS_LABELS"]
-
-#: Danish words for how a theme changed from the first to the last year.
-STATUS_LABELS = {
-    "appeared": "nyt",
-    "disappeared": "forsvundet",
-    "grew": "voksende",
-    "shrank": "faldende",
-    "stable": "stabilt",
-    "between": "kun i mellemliggende år",
-}
-#: A change in a theme's share of the year's inputs smaller than this counts as stable.
-MIN_CHANGE = 0.05
+__all__ = ["batch", "compare_years", "comparison_sentences", "Comparison", "ThemeChange", "BatchResult",
+           "STATUS_LABELS"]  # fmt: skip
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class ThemeChange:
-    """One theme over the years: inputs and share of each year's inputs, and what happened to it."""
-
-    theme_id: int
-    label: str
-    counts: dict[int, int]
-    shares: dict[int, float]
-    status: str  # a key of STATUS_LABELS
-    change: float  # share in the last year minus share in the first (percentage points / 100)
-    is_outlier: bool = False
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-
-@dataclass
-class Comparison:
-    years: list[int]
-    totals: dict[int, int]
-    themes: list[ThemeChange]
-
-    def by_status(self, status: str) -> list[ThemeChange]:
-        return [t for t in self.themes if t.status == status and not t.is_outlier]
 
 
 @dataclass
@@ -81,43 +45,6 @@ class BatchResult:
     comparison: Comparison | None  # None when the notes cover fewer than two years
     analysed: bool  # False when nothing was new and the project's themes were kept
     warnings: list[str] = field(default_factory=list)
-
-
-def compare_years(summary: Any, *, min_change: float = MIN_CHANGE) -> Comparison:
-    """Classify each theme of a several-year :class:`~udsatte_nlp.export.Summary`.
-
-    A theme *appeared* when it has no inputs in the first year but some in the
-    last, *disappeared* in the opposite case, *grew* or *shrank* when its share
-    of the year's inputs changed by at least ``min_change`` (5 percentage
-    points) from the first to the last year, and is otherwise *stable* (or
-    present only *between* the first and last year).
-    """
-    years = [y.year for y in summary.years]
-    if not years:
-        raise ConfigError("Ingen input har et årstal", hint="Giv filerne et år i navnet, fx 'referat-2023.docx'")
-    first, last = years[0], years[-1]
-    changes = []
-    for t in summary.themes:
-        counts = {y.year: y.n for y in t.over_time}
-        shares = {y.year: y.share for y in t.over_time}
-        delta = shares.get(last, 0.0) - shares.get(first, 0.0)
-        had, has = counts.get(first, 0) > 0, counts.get(last, 0) > 0
-        if not had and has:
-            status = "appeared"
-        elif had and not has:
-            status = "disappeared"
-        elif not had and not has:
-            status = "between"
-        elif delta >= min_change:
-            status = "grew"
-        elif delta <= -min_change:
-            status = "shrank"
-        else:
-            status = "stable"
-        changes.append(ThemeChange(t.id, t.label, counts, shares, status, delta, t.is_outlier))
-    order = list(STATUS_LABELS)
-    changes.sort(key=lambda c: (c.is_outlier, order.index(c.status), -abs(c.change), c.label))
-    return Comparison(years, {y.year: y.n for y in summary.years}, changes)
 
 
 def _sha256(path: Path) -> str:
@@ -156,6 +83,7 @@ def batch(
     codebook: str | Path | None = None,
     embedder: Any = None,
     reanalyse: bool = False,
+    per_document: bool = False,
     progress: Progress | None = None,
 ) -> BatchResult:
     """Summarise a folder of yearly notes: one summary per year plus a comparison.
@@ -163,8 +91,9 @@ def batch(
     New files are added to ``project`` and the themes are found again across
     all years; when nothing is new (and ``reanalyse`` is False) the project's
     themes, with every human edit, are used as they are. ``output`` defaults
-    to ``<project>-opsamlinger/`` next to the project file. Returns what was
-    written.
+    to ``<project>-opsamlinger/`` next to the project file. With
+    ``per_document`` the comparison weighs every document the same within its
+    year. Returns what was written.
     """
     from .export import build_summary, format_for, write_summary
     from .export import pseudonymise as pseudonymise_summary
@@ -226,8 +155,10 @@ def batch(
     files.append(write_summary(whole, "xlsx", out / "opsamling-alle-år.xlsx"))
     comparison = None
     if len(years) > 1:
-        comparison = compare_years(whole)
-        files += _write_comparison(whole, comparison, out)
+        from .export.comparison import write_comparison
+
+        comparison = compare_years(whole, per_document=per_document, seed=seed)
+        files += write_comparison(whole, comparison, out)
     else:
         covered = "kun ét år" if years else "intet år"
         warnings.append(
@@ -248,101 +179,3 @@ def batch(
         analysed=analysed,
         warnings=warnings,
     )
-
-
-# ----------------------------------------------------------------- writing
-def _pp(change: float) -> str:
-    value = round(change * 100)
-    return f"{'+' if value > 0 else '−' if value < 0 else '±'}{abs(value)} procentpoint"
-
-
-def comparison_sentences(comparison: Comparison) -> list[str]:
-    """The comparison in a few Danish sentences (one per kind of change that happened)."""
-    first, last = comparison.years[0], comparison.years[-1]
-
-    def names(items: list[ThemeChange], with_change: bool = False) -> str:
-        parts = [f"«{t.label}»" + (f" ({_pp(t.change)})" if with_change else "") for t in items]
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
-
-    out = []
-    if grew := comparison.by_status("grew"):
-        out.append(f"Voksende fra {first} til {last}: {names(grew, True)}.")
-    if shrank := comparison.by_status("shrank"):
-        out.append(f"Faldende fra {first} til {last}: {names(shrank, True)}.")
-    if new := comparison.by_status("appeared"):
-        out.append(f"Nye temaer (ikke med i {first}): {names(new)}.")
-    if gone := comparison.by_status("disappeared"):
-        out.append(f"Forsvundne temaer (ikke med i {last}): {names(gone)}.")
-    if stable := comparison.by_status("stable"):
-        out.append(f"Stabile: {names(stable)}.")
-    if between := comparison.by_status("between"):
-        out.append(f"Kun i årene imellem: {names(between)}.")
-    return out
-
-
-def _write_comparison(summary: Any, comparison: Comparison, out: Path) -> list[Path]:
-    import os
-
-    from .export.chart import trend_chart_svg
-    from .export.md import md_escape
-    from .export.summary import percent
-
-    years = comparison.years
-    themes = [t for t in summary.themes if not t.is_outlier] or summary.themes
-    svg = trend_chart_svg(themes, years)
-    sentences = comparison_sentences(comparison)
-
-    md = [f"# Sammenligning af temaerne {years[0]}–{years[-1]}", ""]
-    md += [f"*{summary.n_units} input fra {summary.n_documents} dokumenter: "
-           + ", ".join(f"{y}: {comparison.totals[y]}" for y in years) + ".*", ""]  # fmt: skip
-    md += [f"- {md_escape(s)}" for s in sentences] + [""]
-    md += ["| Tema | " + " | ".join(str(y) for y in years) + " | Ændring | Udvikling |",
-           "|---|" + "---:|" * len(years) + "---:|---|"]  # fmt: skip
-    for t in comparison.themes:
-        cells = " | ".join(f"{t.counts.get(y, 0)} ({percent(t.shares.get(y, 0.0))})" for y in years)
-        md.append(f"| {md_escape(t.label)} | {cells} | {_pp(t.change)} | {t.status_label} |")
-    md += ["", "Tallene er antal input i temaet og deres andel af årets input. En ændring på under"
-           f" {round(MIN_CHANGE * 100)} procentpoint regnes for stabil. Grafen ligger i sammenligning.svg"
-           " og sammenligning.html.", ""]  # fmt: skip
-    md += ["## Metode", "", md_escape(summary.method_note), ""]
-
-    from .export.util import xml_safe
-
-    def escape(text: str) -> str:
-        from html import escape as html_escape
-
-        return html_escape(xml_safe(text), quote=True)
-
-    rows = "".join(
-        f"<tr><td>{escape(t.label)}</td>"
-        + "".join(f'<td class="n">{t.counts.get(y, 0)} ({escape(percent(t.shares.get(y, 0.0)))})</td>' for y in years)
-        + f'<td class="n">{escape(_pp(t.change))}</td><td>{escape(t.status_label)}</td></tr>'
-        for t in comparison.themes
-    )
-    from .export.html import CSP, STYLE
-
-    page = (
-        '<!DOCTYPE html>\n<html lang="da">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        f"<title>Sammenligning {years[0]}–{years[-1]}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        f"<h1>Sammenligning af temaerne {years[0]}–{years[-1]}</h1>\n"
-        + "".join(f"<p>{escape(s)}</p>\n" for s in sentences)
-        + f"<figure>{svg}</figure>\n"
-        + "<table><thead><tr><th>Tema</th>"
-        + "".join(f"<th>{y}</th>" for y in years)
-        + f"<th>Ændring</th><th>Udvikling</th></tr></thead><tbody>{rows}</tbody></table>\n"
-        + f'<h2>Metode</h2>\n<p class="method">{escape(summary.method_note)}</p>\n</body>\n</html>\n'
-    )
-    written = []
-    for name, content in (
-        ("sammenligning.md", "\n".join(md)),
-        ("sammenligning.html", page),
-        ("sammenligning.svg", svg),
-    ):
-        path = out / name
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(content if name != "sammenligning.svg" else '<?xml version="1.0" encoding="utf-8"?>\n' + content,
-                       encoding="utf-8")  # fmt: skip
-        os.replace(tmp, path)
-        written.append(path)
-    return written

@@ -268,6 +268,9 @@ def batch(
     codebook: CodebookOpt = None,
     embedder: EmbedderOpt = None,
     reanalyse: Annotated[bool, typer.Option("--reanalyse", help="Find temaerne igen, selv om ingen filer er nye.")] = False,
+    per_document: Annotated[
+        bool, typer.Option("--per-document", help="Sammenlign årene med andele pr. dokument (hvert dokument vejer lige meget i sit år).")
+    ] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Årsopsamlinger: læs nye noter, find temaer på tværs af årene, skriv en opsamling pr. år og en sammenligning."""
@@ -286,6 +289,7 @@ def batch(
                 codebook=codebook,
                 embedder=embedder,
                 reanalyse=reanalyse,
+                per_document=per_document,
                 progress=progress,
             )
         for w in result.warnings:
@@ -316,11 +320,14 @@ def _print_batch(result: object) -> None:
     for y in comp.years:
         table.add_column(str(y), justify="right")
     table.add_column("Udvikling")
+    table.add_column("Sikkerhed")
     for t in comp.themes:
-        table.add_row(t.label, *[percent(t.shares.get(y, 0.0)) for y in comp.years], t.status_label)
+        table.add_row(t.label, *[percent(t.shares.get(y, 0.0)) for y in comp.years], t.status_label, t.certainty_label)
     console.print(table)
     for line in comparison_sentences(comp):
-        console.print(line)
+        console.print(line, markup=False)
+    for line in comp.context:
+        console.print(line, markup=False)
     console.print(f"{len(r.files)} filer skrevet til {r.output}")  # type: ignore[attr-defined]
 
 

@@ -1,12 +1,16 @@
-"""Charts as inline SVG strings: no plotting library, no scripts, nothing fetched.
+"""Charts as inline SVG strings (no plotting library, no scripts, nothing fetched); the PNG charts for Word
+(:func:`share_intervals_png`) are drawn with matplotlib's Agg backend, in memory.
 
 Every text that goes into a chart is XML-escaped here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+import math
+from collections.abc import Mapping, Sequence
 from html import escape
+from typing import NamedTuple
 
 from .summary import ThemeSummary, percent
 from .util import xml_safe
@@ -105,3 +109,146 @@ def trend_chart_svg(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+# ----------------------------------------------------------------- shares per year with intervals
+# (the yearly comparison: one small panel per theme, the share each year with its 95 % interval)
+__all__ += ["ShareSeries", "share_intervals_svg", "share_intervals_png"]
+
+
+class ShareSeries(NamedTuple):
+    """One theme's share per year with a (low, high) interval per year, for the small-multiple charts."""
+
+    label: str
+    shares: Mapping[int, float]
+    intervals: Mapping[int, tuple[float, float]]
+    caption: str = ""  # e.g. the course in words: "toppede i 2014"
+    color: str = "#0072B2"
+
+
+def _axis(share: float) -> str:
+    """An axis label: ``0 %``, ``7,5 %``, ``40 %``."""
+    return "0 %" if share == 0 else percent(share)
+
+
+def _panel_top(s: ShareSeries) -> float:
+    """A round top for one panel's axis that holds every interval (at least 10 %)."""
+    peak = max([hi for _, hi in s.intervals.values()] + list(s.shares.values()) + [0.0])
+    step = 0.05 if peak <= 0.3 else 0.1
+    return min(1.0, max(0.1, step * math.ceil(peak / step - 1e-9)))
+
+
+def share_intervals_svg(
+    series: Sequence[ShareSeries],
+    years: Sequence[int],
+    *,
+    title: str = "Temaernes andel af årets input, med 95 %-usikkerhed",
+    columns: int = 3,
+    width: int = 760,
+) -> str:
+    """Small multiples: per theme its share each year (dot and line) with the interval as a bar."""
+    gap, head, panel_h, foot = 18, 40, 120, 26
+    columns = max(1, min(columns, len(series) or 1))
+    panel_w = (width - gap * (columns - 1)) / columns
+    rows = math.ceil(len(series) / columns) if series else 1
+    cell_h = head + panel_h + foot
+    height = 30 + rows * (cell_h + gap)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-label="{_e(title)}" style="{_FONT};font-size:11px">',
+        f"<title>{_e(title)}</title>",
+        f'<text x="0" y="18" style="font-size:15px;font-weight:600">{_e(title)}</text>',
+    ]
+    for i, s in enumerate(series):
+        x0 = (i % columns) * (panel_w + gap)
+        y0 = 30 + (i // columns) * (cell_h + gap)
+        left, right = 38, 8
+        plot_w = panel_w - left - right
+        top = _panel_top(s)
+        base = y0 + head + panel_h
+
+        def y_of(share: float, base: float = base, top: float = top) -> float:
+            return base - panel_h * share / top
+
+        xs = {year: x0 + left + plot_w * (j + 0.5) / max(len(years), 1) for j, year in enumerate(years)}
+        parts.append(f'<text x="{x0:.1f}" y="{y0 + 14}" style="font-size:12px;font-weight:600">{_e(_short(s.label, 34))}</text>')
+        if s.caption:
+            parts.append(f'<text x="{x0:.1f}" y="{y0 + 29}" fill="#595959">{_e(_short(s.caption, 44))}</text>')
+        for share in (0.0, top / 2, top):
+            y = y_of(share)
+            parts.append(
+                f'<line x1="{x0 + left:.1f}" y1="{y:.1f}" x2="{x0 + panel_w - right:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
+                f'<text x="{x0 + left - 4:.1f}" y="{y + 4:.1f}" text-anchor="end" fill="#595959">{_e(_axis(share))}</text>'
+            )
+        for year, x in xs.items():
+            parts.append(f'<text x="{x:.1f}" y="{base + 16:.1f}" text-anchor="middle">{year}</text>')
+        for year, x in xs.items():
+            lo, hi = s.intervals.get(year, (0.0, 0.0))
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{y_of(lo):.1f}" x2="{x:.1f}" y2="{y_of(hi):.1f}" stroke="{s.color}"'
+                f' stroke-width="6" stroke-opacity="0.3" stroke-linecap="round">'
+                f"<title>{_e(s.label)}, {year}: 95 %-interval {_e(percent(lo))}–{_e(percent(hi))}</title></line>"
+            )
+        points = [(xs[y], y_of(s.shares.get(y, 0.0))) for y in years]
+        parts.append(
+            f'<polyline fill="none" stroke="{s.color}" stroke-width="1.5" points="'
+            + " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            + '"/>'
+        )
+        for (x, y), year in zip(points, years, strict=True):
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{s.color}">'
+                f"<title>{_e(s.label)}, {year}: {_e(percent(s.shares.get(year, 0.0)))}</title></circle>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def share_intervals_png(
+    series: Sequence[ShareSeries],
+    years: Sequence[int],
+    *,
+    title: str = "Temaernes andel af årets input, med 95 %-usikkerhed",
+    columns: int = 3,
+    dpi: int = 150,
+) -> bytes:
+    """The same small multiples as :func:`share_intervals_svg`, as PNG bytes (matplotlib, Agg backend).
+
+    Nothing is written to disk and matplotlib's global state is left as it was
+    (the figure is made without pyplot).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    columns = max(1, min(columns, len(series) or 1))
+    rows = math.ceil(len(series) / columns) if series else 1
+    fig = Figure(figsize=(2.55 * columns, 1.9 * rows + 0.5), dpi=dpi)
+    FigureCanvasAgg(fig)
+    fig.suptitle(title, fontsize=10, x=0.01, ha="left")
+    axes = fig.subplots(rows, columns, squeeze=False)
+    xs = list(range(len(years)))
+    for ax, s in zip(axes.flat, series, strict=False):
+        shares = [s.shares.get(y, 0.0) for y in years]
+        lows = [s.intervals.get(y, (v, v))[0] for y, v in zip(years, shares, strict=True)]
+        highs = [s.intervals.get(y, (v, v))[1] for y, v in zip(years, shares, strict=True)]
+        err = [[max(0.0, v - lo) for v, lo in zip(shares, lows, strict=True)],
+               [max(0.0, hi - v) for v, hi in zip(shares, highs, strict=True)]]  # fmt: skip
+        ax.errorbar(xs, shares, yerr=err, fmt="-o", color=s.color, ecolor=s.color, elinewidth=4, alpha=0.9,
+                    markersize=3.5, linewidth=1.2, capsize=0)  # fmt: skip
+        ax.set_ylim(0, _panel_top(s))
+        ax.set_xticks(xs, [str(y) for y in years], fontsize=7)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _axis(v)))
+        ax.tick_params(axis="y", labelsize=7)
+        ax.grid(axis="y", color="#e3e3e3", linewidth=0.6)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.set_title(_short(s.label, 30) + (f"\n{_short(s.caption, 36)}" if s.caption else ""), fontsize=8,
+                     loc="left")  # fmt: skip
+    for ax in list(axes.flat)[len(series):]:
+        ax.set_visible(False)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
