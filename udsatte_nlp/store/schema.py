@@ -130,4 +130,15 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        5,
+        "theme anchors and run means",
+        """
+        ALTER TABLE themes ADD COLUMN anchor BLOB;
+        ALTER TABLE runs ADD COLUMN mean BLOB;
+        """,
+    )
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
