@@ -241,7 +241,7 @@ def analyze(
             return AnalysisResult(str(project), report, None, 0, 0, [], emb.name)
         vectors, n_new = embed_cached(store, emb, texts, hashes, progress=lambda d, t: progress("Embedder", d, t))
         progress("Finder temaer", 0, 1)
-        model = ThemeModel(n_themes, codebook=cb, embedder=emb if cb else None, seed=seed, engine=engine).fit(vectors, texts)
+        model = ThemeModel(n_themes, codebook=cb, embedder=emb, seed=seed, engine=engine).fit(vectors, texts)
         # continue the project's themes: a person's themes and placements stay, the rest joins them
         replaced = {doc.path for doc, *_ in prepared if store.document_by_sha(doc.sha256) is None}
         previous, prev_labels, human = _previous_state(store, emb.name, hashes, unit_ids, replaced)

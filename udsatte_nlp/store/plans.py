@@ -25,6 +25,13 @@ def _blob(v: np.ndarray | None) -> bytes | None:
     return None if v is None else np.ascontiguousarray(v, dtype=np.float32).tobytes()
 
 
+def _label_source(theme: Any) -> str:
+    """Where a model or codebook theme's label came from, as the themes table records it."""
+    if theme.source == "codebook":
+        return "codebook"
+    return theme.label_source if theme.label_source in ("meaning", "vocabulary") else "model"
+
+
 def theme_state(store: Any, model: str | None = None) -> tuple[list[Any], dict[int, tuple[int, bool]]]:
     """The active themes as :class:`~udsatte_nlp.themes.identity.PreviousTheme` and every
     assigned unit's ``(index into those themes, placed by a person)``.
@@ -77,26 +84,29 @@ def save_plan(store: Any, run_id: int, plan: Any, unit_ids: Sequence[int], *, me
         keys: dict[int, int] = {}
         for t, th in enumerate(plan.themes):
             kw = json.dumps(list(th.keywords), ensure_ascii=False)
+            quality = (th.label_support, th.coherence, int(th.mixed))
             if th.key is None:
                 cur = conn.execute(
                     "INSERT INTO themes(run_id, label, description, keywords, source, label_source, stability,"
-                    " is_outlier, position, anchor) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (run_id, th.label, th.description, kw, th.source, "model", th.stability, int(th.is_outlier),
-                     position[t], _blob(th.anchor)),
+                    " is_outlier, position, anchor, label_support, coherence, mixed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (run_id, th.label, th.description, kw, th.source, _label_source(th), th.stability,
+                     int(th.is_outlier), position[t], _blob(th.anchor), *quality),
                 )
                 keys[t] = int(cur.lastrowid)
             elif th.kept:
                 conn.execute(
-                    "UPDATE themes SET keywords = ?, position = ?, active = 1, anchor = coalesce(anchor, ?) WHERE id = ?",
-                    (kw, position[t], _blob(th.anchor), th.key),
+                    "UPDATE themes SET keywords = ?, position = ?, active = 1, anchor = coalesce(anchor, ?),"
+                    " label_support = ?, coherence = ?, mixed = ? WHERE id = ?",
+                    (kw, position[t], _blob(th.anchor), *quality, th.key),
                 )
                 keys[t] = th.key
             else:  # a model theme found again: same id, the run's fresh view of it
                 conn.execute(
                     "UPDATE themes SET run_id = ?, label = ?, description = ?, keywords = ?, source = ?, stability = ?,"
-                    " is_outlier = ?, position = ?, active = 1, anchor = ? WHERE id = ?",
+                    " is_outlier = ?, position = ?, active = 1, anchor = ?, label_source = ?, label_support = ?,"
+                    " coherence = ?, mixed = ? WHERE id = ?",
                     (run_id, th.label, th.description, kw, th.source, th.stability, int(th.is_outlier), position[t],
-                     _blob(th.anchor), th.key),
+                     _blob(th.anchor), _label_source(th), *quality, th.key),
                 )
                 keys[t] = th.key
         human = {int(r[0]): int(r[1]) for r in conn.execute("SELECT unit_id, theme_id FROM assignments WHERE source = 'human'")}

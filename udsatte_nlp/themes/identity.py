@@ -64,6 +64,10 @@ class PlannedTheme:
     kept: bool = False  # a person's theme: its label, description and source are not touched
     size: int = 0
     representatives: list[int] = field(default_factory=list)
+    label_source: str = "model"
+    label_support: float | None = None
+    coherence: float | None = None
+    mixed: bool = False
 
 
 @dataclass
@@ -88,6 +92,10 @@ def _fresh_plan(model: ThemeModel) -> Plan:
             anchor=model.anchors_[t.id] if t.id < len(model.anchors_) and t.source != "outlier" else None,
             size=t.size,
             representatives=list(t.representatives),
+            label_source=t.label_source,
+            label_support=t.label_support,
+            coherence=t.coherence,
+            mixed=t.mixed,
         )
         for t in model.themes_
     ]
@@ -214,11 +222,20 @@ def reconcile(
     # ---- 5. keywords, labels of new themes, descriptions, quotes
     names = [t.label if (t.kept or t.key is not None or t.source == "codebook") else "" for t in themes]
     sources = [t.source for t in themes]
-    described = describe_themes(texts, labels, names, sources, scores, taken={t.label.casefold() for t in themes if t.kept})
+    real = [t for t, th in enumerate(themes) if not th.is_outlier]
+    centres = np.zeros((len(themes), Z.shape[1]))
+    for t in real:
+        if (labels == t).any():
+            centres[t] = _unit(Z[labels == t].mean(axis=0))
+    described = describe_themes(
+        texts, labels, names, sources, scores, taken={t.label.casefold() for t in themes if t.kept},
+        Z=Z, centres=centres, embedder=model.embedder, mean=model.mean_, seed=model.seed,
+    )
     for t, d in zip(themes, described, strict=True):
         t.keywords, t.size, t.representatives = d.keywords, d.size, d.representatives
+        t.label_support, t.coherence, t.mixed = d.label_support, d.coherence, d.mixed
         if not t.kept:
-            t.label = d.label
+            t.label, t.label_source = d.label, d.label_source
             t.description = d.description
     return Plan(themes, labels, scores)
 

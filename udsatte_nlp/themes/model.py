@@ -68,7 +68,9 @@ class ThemeModel:
     codebook:
         Themes given by staff; inputs are assigned to them and keep their names as labels.
     embedder:
-        Needed with a codebook, to embed the themes' names, descriptions, keywords and examples.
+        Needed with a codebook, to embed the themes' names, descriptions, keywords and examples;
+        without a codebook it lets a theme whose keyword label few of its inputs carry be
+        labelled by meaning (see :func:`describe_themes`).
     seed:
         The same data and seed give the same themes.
     engine:
@@ -294,7 +296,9 @@ class ThemeModel:
         real = labels < n_real
         scores[real] = proba[np.flatnonzero(real), labels[real]]
         themes = describe_themes(
-            texts, labels, names, sources, scores, top_keywords=self.top_keywords, n_representatives=self.n_representatives
+            texts, labels, names, sources, scores, top_keywords=self.top_keywords,
+            n_representatives=self.n_representatives, Z=Z, centres=fit.centres[order] if k_fit else None,
+            embedder=self.embedder, mean=self.mean_, seed=self.seed,
         )
         self.labels_ = labels
         self.scores_ = scores
@@ -338,20 +342,53 @@ def describe_themes(
     top_keywords: int = 8,
     n_representatives: int = 5,
     taken: set[str] | None = None,
+    Z: np.ndarray | None = None,
+    centres: np.ndarray | None = None,
+    embedder: Any = None,
+    mean: np.ndarray | None = None,
+    seed: int = 0,
 ) -> list[Theme]:
     """Themes for a partition: keywords, a label where ``names`` has none, a description,
-    and the most confident members as representatives (quotes)."""
+    and the most confident members as representatives (quotes).
+
+    A label is first the phrase most typical of the theme's inputs. When few of them
+    contain its head word (:data:`~udsatte_nlp.themes.quality.LOW_SUPPORT`) and the
+    vectors (``Z``, the real themes' ``centres``, the corpus ``mean`` and the
+    ``embedder``) are given, the label is chosen by meaning instead: among the theme's
+    best phrases and the Danish theme names of social policy
+    (:func:`~udsatte_nlp.themes.labels.theme_vocabulary`), the one nearest the theme's
+    centre and farthest from the other themes. With ``Z``, themes whose inputs do not
+    belong together are flagged ``mixed``.
+    """
+    from .labels import label_by_meaning, phrase_candidates, theme_vocabulary
+    from .quality import LOW_SUPPORT, label_support, mixed_themes
+
     names_in_text = proper_nouns(texts)
     keywords = theme_keywords(list(texts), np.asarray(labels).tolist(), top_keywords, exclude=names_in_text)
     used = {n.casefold() for n in names if n} | set(taken or ())
     rank = np.where(np.isnan(scores), -1.0, scores)
+    real = [c for c, s in enumerate(sources) if s != "outlier"]
+    quality = mixed_themes(Z, labels, real, seed=seed) if Z is not None else {}
     themes = []
     for c, name in enumerate(names):
         members = np.flatnonzero(labels == c)
         order = members[np.argsort(-rank[members], kind="stable")]
         kw = keywords.get(c, [])
-        label = name or make_label([texts[i] for i in order], texts, kw, taken=used, exclude=names_in_text)
+        member_texts = [texts[i] for i in order]
+        label_source = {"codebook": "codebook", "human": "human"}.get(sources[c], "model")
+        label = name
+        if not label:
+            label = make_label(member_texts, texts, kw, taken=used, exclude=names_in_text)
+            support = label_support(label, member_texts)
+            if support < LOW_SUPPORT and centres is not None and embedder is not None and c < len(centres):
+                phrases = phrase_candidates(member_texts, texts, exclude=names_in_text)
+                vocabulary = list(theme_vocabulary())
+                better = label_by_meaning(c, centres, phrases + vocabulary, embedder, mean, taken=used)
+                if better and better.casefold() != label.casefold():
+                    label = better
+                    label_source = "vocabulary" if better in vocabulary else "meaning"
         used.add(label.casefold())
+        within, mixed = quality.get(c, (None, False))
         themes.append(
             Theme(
                 id=c,
@@ -361,6 +398,10 @@ def describe_themes(
                 size=len(members),
                 representatives=order[:n_representatives].tolist(),
                 source=sources[c],
+                label_source=label_source,
+                label_support=label_support(label, member_texts) if sources[c] != "outlier" else None,
+                coherence=None if within is None or within != within else round(float(within), 4),
+                mixed=mixed,
             )
         )
     return themes
