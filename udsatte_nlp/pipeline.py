@@ -245,7 +245,7 @@ def analyze(
         # continue the project's themes: a person's themes and placements stay, the rest joins them
         replaced = {doc.path for doc, *_ in prepared if store.document_by_sha(doc.sha256) is None}
         previous, prev_labels, human = _previous_state(store, emb.name, hashes, unit_ids, replaced)
-        plan = reconcile(model, center(vectors, model.mean_), texts, previous, prev_labels, human)
+        plan = reconcile(model, center(vectors, model.mean_), texts, previous, prev_labels, human, X=vectors)
         progress("Finder temaer", 1, 1)
         params = {
             "inputs": [str(p) for p in inputs],

@@ -109,10 +109,12 @@ def reconcile(
     previous: Sequence[PreviousTheme],
     previous_labels: Sequence[int],
     human: Sequence[bool],
+    X: np.ndarray | None = None,
 ) -> Plan:
     """Merge a fresh fit with the project's existing themes.
 
-    ``Z`` are the centred vectors the model was fitted on, ``previous_labels`` each
+    ``Z`` are the centred vectors the model was fitted on (``X`` the embedder's own, for
+    labels chosen by meaning), ``previous_labels`` each
     input's theme before the run (an index into ``previous``, ``-1`` for none, e.g. a new
     input) and ``human`` whether a person placed that input.
     """
@@ -222,14 +224,9 @@ def reconcile(
     # ---- 5. keywords, labels of new themes, descriptions, quotes
     names = [t.label if (t.kept or t.key is not None or t.source == "codebook") else "" for t in themes]
     sources = [t.source for t in themes]
-    real = [t for t, th in enumerate(themes) if not th.is_outlier]
-    centres = np.zeros((len(themes), Z.shape[1]))
-    for t in real:
-        if (labels == t).any():
-            centres[t] = _unit(Z[labels == t].mean(axis=0))
     described = describe_themes(
         texts, labels, names, sources, scores, taken={t.label.casefold() for t in themes if t.kept},
-        Z=Z, centres=centres, embedder=model.embedder, mean=model.mean_, seed=model.seed,
+        Z=Z, X=X, embedder=model.embedder, seed=model.seed,
     )
     for t, d in zip(themes, described, strict=True):
         t.keywords, t.size, t.representatives = d.keywords, d.size, d.representatives

@@ -295,15 +295,15 @@ def label_by_meaning(
     centres: np.ndarray,
     candidates: Sequence[str],
     embedder: object,
-    mean: np.ndarray | None,
     *,
     taken: set[str] | None = None,
 ) -> str | None:
-    """The candidate nearest ``centres[theme]`` and farthest from the other themes' centres
-    (its similarity to its own theme minus the highest to another), or None.
+    """Among ``candidates``, the one nearest ``centres[theme]`` of those nearer that theme than
+    any other (a label must name *this* theme), or None.
 
-    ``centres`` live in the centred space of the fit (``mean`` is its corpus mean); the
-    candidates are embedded and centred the same way.
+    ``centres`` are the themes' mean unit vectors as the embedder gives them (not centred:
+    a short phrase and a sentence share the model's common direction, so comparing them
+    where it is removed would mostly compare the difference between phrases and sentences).
     """
     taken = taken or set()
     pool = [c for c in dict.fromkeys(candidates) if c and c.casefold() not in taken]
@@ -311,14 +311,15 @@ def label_by_meaning(
         return None
     V = _embed_phrases(embedder, pool)
     V = V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12)
-    if mean is not None:
-        V = V - mean
-        V = V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12)
-    sims = V @ np.asarray(centres, dtype=np.float64).T
+    C = np.asarray(centres, dtype=np.float64)
+    C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+    sims = V @ C.T
     own = sims[:, theme]
     others = np.delete(sims, theme, axis=1)
-    score = own - (others.max(axis=1) if others.shape[1] else 0.0)
-    best = int(np.argmax(score))
+    eligible = own >= (others.max(axis=1) if others.shape[1] else -np.inf)
+    if not eligible.any():
+        return None
+    best = int(np.argmax(np.where(eligible, own, -np.inf)))
     return pool[best][0].upper() + pool[best][1:]
 
 

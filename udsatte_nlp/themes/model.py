@@ -137,7 +137,7 @@ class ThemeModel:
                 fit, labels = _place_nonempty(Z, anchors)
             if self.outliers:
                 labels = self._mark_outliers(Z, labels, fit.centres)
-        self._finish(Z, texts, labels, names, sources, fit)
+        self._finish(Z, texts, labels, names, sources, fit, X)
         if self.stability_runs and not self.codebook:
             self._stability(R, texts)
         return self
@@ -268,6 +268,7 @@ class ThemeModel:
         names: list[str] | None,
         sources: list[str] | None,
         fit: Placement,
+        X: np.ndarray | None = None,
     ) -> None:
         labels = np.asarray(labels, dtype=int)
         has_outliers = bool((labels == -1).any())
@@ -297,8 +298,7 @@ class ThemeModel:
         scores[real] = proba[np.flatnonzero(real), labels[real]]
         themes = describe_themes(
             texts, labels, names, sources, scores, top_keywords=self.top_keywords,
-            n_representatives=self.n_representatives, Z=Z, centres=fit.centres[order] if k_fit else None,
-            embedder=self.embedder, mean=self.mean_, seed=self.seed,
+            n_representatives=self.n_representatives, Z=Z, X=X, embedder=self.embedder, seed=self.seed,
         )
         self.labels_ = labels
         self.scores_ = scores
@@ -343,9 +343,8 @@ def describe_themes(
     n_representatives: int = 5,
     taken: set[str] | None = None,
     Z: np.ndarray | None = None,
-    centres: np.ndarray | None = None,
+    X: np.ndarray | None = None,
     embedder: Any = None,
-    mean: np.ndarray | None = None,
     seed: int = 0,
 ) -> list[Theme]:
     """Themes for a partition: keywords, a label where ``names`` has none, a description,
@@ -353,12 +352,11 @@ def describe_themes(
 
     A label is first the phrase most typical of the theme's inputs. When few of them
     contain its head word (:data:`~udsatte_nlp.themes.quality.LOW_SUPPORT`) and the
-    vectors (``Z``, the real themes' ``centres``, the corpus ``mean`` and the
-    ``embedder``) are given, the label is chosen by meaning instead: among the theme's
-    best phrases and the Danish theme names of social policy
+    embedder's vectors ``X`` and the ``embedder`` are given, the label is chosen by meaning
+    instead: among the theme's best phrases and the Danish theme names of social policy
     (:func:`~udsatte_nlp.themes.labels.theme_vocabulary`), the one nearest the theme's
-    centre and farthest from the other themes. With ``Z``, themes whose inputs do not
-    belong together are flagged ``mixed``.
+    centre of those nearer it than any other theme. With the centred vectors ``Z``,
+    themes whose inputs do not belong together are flagged ``mixed``.
     """
     from .labels import label_by_meaning, phrase_candidates, theme_vocabulary
     from .quality import LOW_SUPPORT, label_support, mixed_themes
@@ -369,6 +367,13 @@ def describe_themes(
     rank = np.where(np.isnan(scores), -1.0, scores)
     real = [c for c, s in enumerate(sources) if s != "outlier"]
     quality = mixed_themes(Z, labels, real, seed=seed) if Z is not None else {}
+    raw_centres = None
+    if X is not None and embedder is not None:
+        Xu = np.asarray(X, dtype=np.float64)
+        Xu = Xu / np.maximum(np.linalg.norm(Xu, axis=1, keepdims=True), 1e-12)
+        raw_centres = np.vstack([
+            Xu[labels == c].mean(axis=0) if (labels == c).any() else np.zeros(Xu.shape[1]) for c in real
+        ])
     themes = []
     for c, name in enumerate(names):
         members = np.flatnonzero(labels == c)
@@ -380,10 +385,10 @@ def describe_themes(
         if not label:
             label = make_label(member_texts, texts, kw, taken=used, exclude=names_in_text)
             support = label_support(label, member_texts)
-            if support < LOW_SUPPORT and centres is not None and embedder is not None and c < len(centres):
+            if support < LOW_SUPPORT and raw_centres is not None and c in real:
                 phrases = phrase_candidates(member_texts, texts, exclude=names_in_text)
                 vocabulary = list(theme_vocabulary())
-                better = label_by_meaning(c, centres, phrases + vocabulary, embedder, mean, taken=used)
+                better = label_by_meaning(real.index(c), raw_centres, phrases + vocabulary, embedder, taken=used)
                 if better and better.casefold() != label.casefold():
                     label = better
                     label_source = "vocabulary" if better in vocabulary else "meaning"
