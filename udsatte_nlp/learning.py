@@ -38,6 +38,7 @@ class ProjectPlacement:
     theme_ids: list[int]  # the themes the model places in (active, not «Øvrige»)
     current: np.ndarray  # each input's current theme (index into theme_ids; -1: «Øvrige» or none)
     human: np.ndarray  # bool: a person placed the input
+    assigned: np.ndarray  # bool: the input has a theme (possibly «Øvrige»)
     proba: np.ndarray  # inputs × themes
     suggested: np.ndarray  # the model's theme per input (people's placements: their theme)
     Z: np.ndarray  # the centred vectors
@@ -118,6 +119,7 @@ def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
         theme_ids=[int(t["id"]) for t in themes],
         current=current,
         human=human,
+        assigned=np.array([r[3] is not None for r in rows]),
         proba=proba,
         suggested=suggested,
         Z=Z,
@@ -274,8 +276,7 @@ def relearn_changes(store: Any, *, embedder: Any = None) -> list[dict[str, Any]]
     for i, uid in enumerate(pp.unit_ids.tolist()):
         cur = int(pp.current[i])
         new = int(pp.suggested[i])
-        row = store.conn.execute("SELECT theme_id, source FROM assignments WHERE unit_id = ?", (uid,)).fetchone()
-        in_outlier = row is not None and cur < 0
+        in_outlier = bool(pp.assigned[i]) and cur < 0
         if pp.human[i] or in_outlier:  # a person's placement, or «Øvrige»: stays
             if cur >= 0:
                 scores.append((float(pp.proba[i, cur]), uid))
