@@ -286,7 +286,20 @@ def relearn_changes(store: Any, *, embedder: Any = None) -> list[dict[str, Any]]
             changes.append(_change(store, "assignments", uid, after, ["theme_id", "source"]))
         scores.append((float(pp.proba[i, new]), uid))
     store.conn.executemany("UPDATE assignments SET score = ? WHERE unit_id = ?", scores)
+    _update_coherence(store, pp)
     return changes
+
+
+def _update_coherence(store: Any, pp: ProjectPlacement) -> None:
+    """Coherence and the *blandet tema* flag of every theme, for the members it has now."""
+    from .themes.quality import mixed_themes
+
+    final = np.where(pp.human | (pp.current < 0), pp.current, pp.suggested)
+    stats = mixed_themes(pp.Z, final, list(range(len(pp.theme_ids))))
+    store.conn.executemany(
+        "UPDATE themes SET coherence = ?, mixed = ? WHERE id = ?",
+        [(None if w != w else round(float(w), 4), int(m), pp.theme_ids[t]) for t, (w, m) in stats.items()],
+    )
 
 
 def _refresh_keywords(store: Any, now: bool) -> None:
