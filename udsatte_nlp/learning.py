@@ -294,7 +294,8 @@ def _update_coherence(store: Any, pp: ProjectPlacement) -> None:
     """Coherence and the *blandet tema* flag of every theme, for the members it has now."""
     from .themes.quality import mixed_themes
 
-    final = np.where(pp.human | (pp.current < 0), pp.current, pp.suggested)
+    stays = pp.human | (pp.assigned & (pp.current < 0))  # a person's placement, or «Øvrige»
+    final = np.where(stays, pp.current, pp.suggested)
     stats = mixed_themes(pp.Z, final, list(range(len(pp.theme_ids))))
     store.conn.executemany(
         "UPDATE themes SET coherence = ?, mixed = ? WHERE id = ?",
