@@ -219,7 +219,8 @@ def _print_themes(result: object) -> None:
     table.add_column("Tema")
     table.add_column("Input", justify="right")
     table.add_column("Nøgleord")
-    for i, t in enumerate(result.themes, start=1):  # type: ignore[attr-defined]
+    themes = sorted(result.themes, key=lambda t: (t.source == "outlier", -t.size))  # type: ignore[attr-defined]
+    for i, t in enumerate(themes, start=1):
         table.add_row(str(i), t.label, str(t.size), ", ".join(t.keywords[:6]))
     console.print(table)
     console.print(f"Projekt gemt i {result.project}")  # type: ignore[attr-defined]
@@ -349,6 +350,38 @@ def info(project: ProjectOpt) -> None:
         typer.echo(f"Temaer:      {data['themes']}  (manuelle placeringer: {data['human_assignments']}, redigeringer: {data['edits']})")
         for t in themes:
             typer.echo(f"  - {t['label']} ({t['size']})")
+
+
+@app.command()
+def review(
+    project: ProjectOpt,
+    next_n: Annotated[
+        int | None,
+        typer.Option("--next", help="Vis de N input, I bør tjekke først (usikre først): id, tema, sikkerhed, tekst.", min=1),
+    ] = None,
+    place: Annotated[
+        list[str] | None,
+        typer.Option("--place", help="Placér et input: INPUT_ID=TEMANAVN (kan gentages; et nyt navn opretter temaet)."),
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Gennemgå modellens placeringer: se de usikre input, og placér dem, så modellen lærer af det."""
+    with _user_errors():
+        from . import learning
+        from .errors import ConfigError
+        from .store import ProjectStore
+
+        if next_n is None and not place:
+            raise ConfigError("Angiv --next N eller --place INPUT_ID=TEMANAVN", hint="Se 'udsatte-nlp review --help'")
+        placements = learning.parse_placements(place or [])
+        with ProjectStore(project, create=False) as store:
+            if placements:
+                _, moved = learning.place(store, placements, refresh=False)
+                _say(quiet, f"{len(placements)} input placeret af jer; {moved} andre input skiftede tema.")
+            if next_n is not None:
+                for item in learning.queue(store, next_n):
+                    text = " ".join(item["text"].split())
+                    typer.echo(f"{item['unit_id']}\t{item['theme_label']}\t{item['confidence']:.2f}\t{text}")
 
 
 @app.command("app")

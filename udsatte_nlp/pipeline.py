@@ -131,9 +131,13 @@ def ingest_files(
     return report
 
 
-def _planned_units(store: Any, prepared: Sequence[tuple[Document, str, list[Correction], list[Unit]]]) -> tuple[list[str], list[str]]:
+def _planned_units(
+    store: Any, prepared: Sequence[tuple[Document, str, list[Correction], list[Unit]]]
+) -> tuple[list[str], list[str], list[int | None]]:
     """Texts and hashes of the project's units as they will be once ``prepared`` is stored,
-    in the store's order (by document, then position): kept documents first, new ones after."""
+    in the store's order (by document, then position): kept documents first, new ones after.
+    The third list holds each unit's id where it is already in the project (``None`` for a
+    new unit)."""
     from .store import text_hash
 
     new_docs = []
@@ -144,12 +148,48 @@ def _planned_units(store: Any, prepared: Sequence[tuple[Document, str, list[Corr
             new_docs.append((doc, units))
     replaced_paths = {doc.path for doc, _ in new_docs}
     texts: list[str] = []
+    ids: list[int | None] = []
     for row in store.units():
         if row["document_path"] not in replaced_paths:
             texts.append(row["text"])
+            ids.append(int(row["id"]))
     for _doc, units in new_docs:
         texts.extend(u.text for u in units)
-    return texts, [text_hash(t) for t in texts]
+        ids.extend([None] * len(units))
+    return texts, [text_hash(t) for t in texts], ids
+
+
+def _previous_state(
+    store: Any, model: str, hashes: Sequence[str], ids: Sequence[int | None], replaced: Collection[str]
+) -> tuple[list[Any], list[int], list[bool]]:
+    """The themes the run continues from and each planned unit's theme and who placed it.
+
+    A changed file's new inputs that are still there word for word keep the theme a
+    person placed them in (:meth:`~udsatte_nlp.store.ProjectStore.add_document` does the same).
+    """
+    themes, placed = store.theme_state(model)
+    carried: dict[str, int] = {}
+    if replaced:
+        marks = ",".join("?" * len(replaced))
+        for r in store.conn.execute(
+            "SELECT u.text_hash, a.theme_id FROM units u JOIN documents d ON d.id = u.document_id"
+            f" JOIN assignments a ON a.unit_id = u.id WHERE a.source = 'human' AND d.path IN ({marks})"
+            " ORDER BY u.document_id, u.seq",
+            list(replaced),
+        ):
+            carried.setdefault(r[0], int(r[1]))
+    index = {t.key: i for i, t in enumerate(themes)}
+    labels, human = [], []
+    for h, uid in zip(hashes, ids, strict=True):
+        if uid is not None and uid in placed:
+            t, by_person = placed[uid]
+        elif uid is None and h in carried and carried[h] in index:
+            t, by_person = index[carried[h]], True
+        else:
+            t, by_person = -1, False
+        labels.append(t)
+        human.append(by_person)
+    return themes, labels, human
 
 
 def analyze(
@@ -175,6 +215,8 @@ def analyze(
     from .embed import embed_cached, load_embedder
     from .store import ProjectStore
     from .themes import ThemeModel, load_codebook
+    from .themes.identity import reconcile
+    from .themes.model import center
 
     progress = progress or _noop
     cb = load_codebook(codebook) if codebook else None
@@ -192,14 +234,18 @@ def analyze(
         # (the embedding cache is written batch by batch, so a killed run keeps its work)
         # and the themes fitted; then documents, units, the run and its themes are written
         # in ONE transaction. Killed at any moment, the project is as before or complete.
-        texts, hashes = _planned_units(store, prepared)
+        texts, hashes, unit_ids = _planned_units(store, prepared)
         if not texts:
             with store.atomic():
                 ingest_files(store, prepared, report)
             return AnalysisResult(str(project), report, None, 0, 0, [], emb.name)
         vectors, n_new = embed_cached(store, emb, texts, hashes, progress=lambda d, t: progress("Embedder", d, t))
         progress("Finder temaer", 0, 1)
-        model = ThemeModel(n_themes, codebook=cb, embedder=emb if cb else None, seed=seed, engine=engine).fit(vectors, texts)
+        model = ThemeModel(n_themes, codebook=cb, embedder=emb, seed=seed, engine=engine).fit(vectors, texts)
+        # continue the project's themes: a person's themes and placements stay, the rest joins them
+        replaced = {doc.path for doc, *_ in prepared if store.document_by_sha(doc.sha256) is None}
+        previous, prev_labels, human = _previous_state(store, emb.name, hashes, unit_ids, replaced)
+        plan = reconcile(model, center(vectors, model.mean_), texts, previous, prev_labels, human, X=vectors)
         progress("Finder temaer", 1, 1)
         params = {
             "inputs": [str(p) for p in inputs],
@@ -218,9 +264,7 @@ def analyze(
                     hint="Kør analysen igen (det, der allerede er beregnet, genbruges)",
                 )
             run_id = store.add_run(params, seed, emb.name)
-            store.save_model_themes(
-                run_id, model.themes_, [r["id"] for r in rows], model.labels_.tolist(), model.scores_.tolist()
-            )
-        return AnalysisResult(str(project), report, run_id, len(rows), n_new, model.themes_, emb.name)
+            store.save_plan(run_id, plan, [r["id"] for r in rows], mean=model.mean_)
+        return AnalysisResult(str(project), report, run_id, len(rows), n_new, plan.themes, emb.name)
     finally:
         store.close()

@@ -85,3 +85,7 @@ class Theme:
     representatives: list[int] = field(default_factory=list)  # indices into the fitted units
     stability: float | None = None
     source: str = "model"  # 'model' | 'codebook' | 'human' | 'outlier'
+    label_source: str = "model"  # 'model' (a phrase its inputs use) | 'meaning' | 'vocabulary' | 'codebook' | 'human'
+    label_support: float | None = None  # share of its inputs that contain the label's head word
+    coherence: float | None = None  # mean similarity of its inputs to one another
+    mixed: bool = False  # its inputs hold together no better than chance, or much worse than a typical theme

@@ -44,6 +44,8 @@ __all__ = [
     "revert_corrections",
     "apply_edit",
     "refresh_themes",
+    "refresh_if_stale",
+    "mark_stale",
     "pending_op",
     "undo",
     "redo",
@@ -309,7 +311,22 @@ def refresh_themes(store: Any) -> None:
     """Recompute keywords and model labels from the current members (derived data, not logged)."""
     from .themes import refresh_keywords
 
-    refresh_keywords(store)
+    with store.atomic():
+        refresh_keywords(store)
+        store.conn.execute("DELETE FROM meta WHERE key = 'keywords_stale'")
+
+
+def mark_stale(store: Any) -> None:
+    """Note that keywords and model labels no longer match the members (see :func:`refresh_if_stale`)."""
+    store.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('keywords_stale', '1')")
+
+
+def refresh_if_stale(store: Any) -> bool:
+    """Recompute keywords and model labels if an edit left them stale; True when it did."""
+    if store.conn.execute("SELECT 1 FROM meta WHERE key = 'keywords_stale'").fetchone() is None:
+        return False
+    refresh_themes(store)
+    return True
 
 
 def apply_edit(store: Any, op: str, *args: Any, refresh: bool = True, **kwargs: Any) -> Any:

@@ -188,7 +188,11 @@ def refresh_if_needed(store: ProjectStore | None) -> None:
     Done after drawing so a click answers at once even on large projects; an
     interrupted refresh rolls back and is simply tried again on the next run.
     """
-    if store is None or not st.session_state.get("_refresh"):
+    if store is None:
+        return
+    if not st.session_state.get("_refresh") and store.conn.execute(
+        "SELECT 1 FROM meta WHERE key = 'keywords_stale'"
+    ).fetchone() is None:
         return
     with st.sidebar, st.spinner("Opdaterer nøgleord og navne …"):
         review.refresh_themes(store)  # the cache keys follow (see data_key)

@@ -105,6 +105,9 @@ def export(
         raise ConfigError("Mappen findes ikke", path=path.parent, hint="Opret mappen eller vælg en anden sti med -o")
     if not store.themes():
         raise ConfigError("Projektet har ingen temaer endnu", path=store.path, hint="Kør først 'udsatte-nlp analyze'")
+    from ..review import refresh_if_stale
+
+    refresh_if_stale(store)  # keywords and model labels left stale by a quick command-line edit
     summary = build_summary(store, title=title, year=year)
     if year is not None and not summary.n_units:
         years = ", ".join(str(y) for y in store.info()["years"]) or "ingen"

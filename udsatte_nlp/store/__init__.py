@@ -350,50 +350,26 @@ class ProjectStore:
         labels: Sequence[int],
         scores: Sequence[float],
     ) -> dict[int, int]:
-        """Replace the model's themes and assignments with a new run's, keeping human decisions.
+        """Store a fresh fit's themes as new themes (no matching with earlier runs), keeping
+        human decisions: units a person placed keep their theme, and a person's themes stay.
+        Returns a map from the model's theme ids to the new database ids. (``analyze``
+        continues earlier themes instead: :func:`~udsatte_nlp.themes.identity.reconcile`
+        and :meth:`save_plan`.)"""
+        from ..themes.identity import Plan, PlannedTheme
 
-        Units a human placed keep their theme; themes a human renamed, described or
-        created, or that still hold human-placed units, are kept. Returns a map from
-        the model's theme ids to the new database ids.
-        """
-        with self.atomic() as conn:
-            conn.execute("DELETE FROM assignments WHERE source = 'model'")
-            conn.execute(
-                "DELETE FROM themes WHERE source != 'human' AND label_source != 'human'"
-                " AND id NOT IN (SELECT theme_id FROM assignments)"
-            )
-            conn.execute("UPDATE themes SET position = position + 1000")
-            human_units = {r[0] for r in conn.execute("SELECT unit_id FROM assignments WHERE source = 'human'")}
-            id_map: dict[int, int] = {}
-            for pos, theme in enumerate(themes):
-                cur = conn.execute(
-                    "INSERT INTO themes(run_id, label, description, keywords, source, stability, is_outlier, position)"
-                    " VALUES (?,?,?,?,?,?,?,?)",
-                    (
-                        run_id,
-                        theme.label,
-                        theme.description,
-                        _json(theme.keywords),
-                        theme.source,
-                        theme.stability,
-                        int(theme.source == "outlier"),
-                        pos,
-                    ),
-                )
-                id_map[theme.id] = int(cur.lastrowid)
-            conn.executemany(
-                "INSERT INTO assignments(unit_id, theme_id, score, source, run_id) VALUES (?,?,?,?,?)",
-                [
-                    (int(u), id_map[int(t)], float(s), "model", run_id)
-                    for u, t, s in zip(unit_ids, labels, scores, strict=True)
-                    if int(u) not in human_units
-                ],
-            )
-            conn.execute(
-                "UPDATE runs SET n_units = ?, n_themes = ? WHERE id = ?", (len(unit_ids), len(themes), run_id)
-            )
-            self._bump()
-            return id_map
+        order = list(themes)
+        index = {t.id: i for i, t in enumerate(order)}
+        plan = Plan(
+            [
+                PlannedTheme(key=None, label=t.label, source=t.source, keywords=list(t.keywords),
+                             description=t.description, stability=t.stability, is_outlier=t.source == "outlier")
+                for t in order
+            ],
+            np.asarray([index[int(x)] for x in labels], dtype=int),
+            np.asarray(scores, dtype=float),
+        )
+        keys = self.save_plan(run_id, plan, unit_ids)
+        return {t.id: keys[i] for i, t in enumerate(order)}
 
     def themes(self, *, active_only: bool = True) -> list[sqlite3.Row]:
         where = "WHERE t.active = 1" if active_only else ""
@@ -457,6 +433,9 @@ class ProjectStore:
             "years": years,
             "last_run": dict(last) if last else None,
         }
+
+    # ------------------------------------------------------------------- runs
+    from .plans import save_plan, theme_state  # noqa: E402
 
     # ------------------------------------------------------------------- edits
     # Human edits live in edits.py; they are methods here for convenience.

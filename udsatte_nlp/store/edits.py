@@ -329,7 +329,7 @@ def revert_correction(store: Any, correction_id: int, *, expected_revision: int 
 
 # Columns that the keyword refresh rewrites after every edit: they are derived
 # data, not anyone's decision, so they never make an undo or redo conflict.
-_DERIVED = {"keywords"}
+_DERIVED = {"keywords", "score"}
 
 
 def _same(current: dict[str, Any] | None, expected: dict[str, Any] | None) -> bool:

@@ -130,4 +130,18 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        5,
+        "theme anchors, label support and coherence; run means",
+        """
+        ALTER TABLE themes ADD COLUMN anchor BLOB;
+        ALTER TABLE themes ADD COLUMN label_support REAL;
+        ALTER TABLE themes ADD COLUMN coherence REAL;
+        ALTER TABLE themes ADD COLUMN mixed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN mean BLOB;
+        """,
+    )
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["proper_nouns", "danish_stop_words", "keyword_analyzer", "theme_keywords", "make_label", "describe", "refresh_keywords"]
+__all__ = ["proper_nouns", "danish_stop_words", "keyword_analyzer", "theme_keywords", "make_label", "describe",
+           "refresh_keywords", "theme_vocabulary", "label_by_meaning", "phrase_candidates"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 # a word as a label candidate: not the tail of an abbreviation ("f.eks" → "eks")
@@ -185,24 +186,15 @@ def _phrases_uncached(text: str, stop: frozenset[str]) -> frozenset[tuple[str, .
     return frozenset(out)
 
 
-def make_label(
-    member_texts: Sequence[str],
-    all_texts: Sequence[str],
-    keywords: Sequence[str] = (),
-    *,
-    taken: set[str] | None = None,
-    exclude: frozenset[str] = frozenset(),
-) -> str:
-    """A short Danish label: the phrase most typical of the members compared with the corpus.
+def _scored_phrases(
+    member_texts: Sequence[str], all_texts: Sequence[str], exclude: frozenset[str] = frozenset()
+) -> list[tuple[float, int, str, float]]:
+    """Label phrases of the members, best first: ``(score, words, phrase, share of members using it)``.
 
     A phrase scores by how many members use it and how much more often than in the
-    corpus as a whole; longer phrases win when used about as widely. Two single words
-    that are both typical become "A og b".
+    corpus as a whole; longer phrases win when used about as widely.
     """
-    taken = taken or set()
     stop = danish_stop_words()
-    if not member_texts:
-        return "Tomt tema"
     inside: Counter[tuple[str, ...]] = Counter()
     for t in member_texts:
         inside.update(_phrases(t, stop))
@@ -224,7 +216,27 @@ def make_label(
         score = p_in * max(lift, 0.0) * weight * nominal(gram[-1]) * (1.0 + 0.35 * (len(gram) - 1))
         scored.append((score, len(gram), " ".join(gram), p_in))
     scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
-    candidates = [s for s in scored if s[0] > 0]
+    return [s for s in scored if s[0] > 0]
+
+
+def make_label(
+    member_texts: Sequence[str],
+    all_texts: Sequence[str],
+    keywords: Sequence[str] = (),
+    *,
+    taken: set[str] | None = None,
+    exclude: frozenset[str] = frozenset(),
+) -> str:
+    """A short Danish label: the phrase most typical of the members compared with the corpus.
+
+    A phrase scores by how many members use it and how much more often than in the
+    corpus as a whole; longer phrases win when used about as widely. Two single words
+    that are both typical become "A og b".
+    """
+    taken = taken or set()
+    if not member_texts:
+        return "Tomt tema"
+    candidates = _scored_phrases(member_texts, all_texts, exclude)
     label = ""
     if candidates:
         best = candidates[0]
@@ -249,6 +261,73 @@ def make_label(
             i += 1
         label = f"{label} ({i})"
     return label
+
+
+@lru_cache(maxsize=1)
+def theme_vocabulary() -> tuple[str, ...]:
+    """Danish theme names of social policy (``data/temanavne.tsv``, sources in its header)."""
+    from importlib.resources import files
+
+    text = files("udsatte_nlp").joinpath("data/temanavne.tsv").read_text(encoding="utf-8")
+    names = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("navn\t"):
+            continue
+        names.append(line.split("\t", 1)[0].strip())
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+_VOCAB_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+
+
+def _embed_phrases(embedder: object, phrases: Sequence[str]) -> np.ndarray:
+    """Vectors of short phrases, cached per embedder for the life of the process."""
+    name = str(getattr(embedder, "name", id(embedder)))
+    todo = [p for p in dict.fromkeys(phrases) if (name, p) not in _VOCAB_VECTORS]
+    if todo:
+        for p, v in zip(todo, np.asarray(embedder.encode(todo)), strict=True):  # type: ignore[attr-defined]
+            _VOCAB_VECTORS[(name, p)] = np.asarray(v, dtype=np.float64)
+    return np.vstack([_VOCAB_VECTORS[(name, p)] for p in phrases])
+
+
+def label_by_meaning(
+    theme: int,
+    centres: np.ndarray,
+    candidates: Sequence[str],
+    embedder: object,
+    *,
+    taken: set[str] | None = None,
+) -> str | None:
+    """Among ``candidates``, the one nearest ``centres[theme]`` of those nearer that theme than
+    any other (a label must name *this* theme), or None.
+
+    ``centres`` are the themes' mean unit vectors as the embedder gives them (not centred:
+    a short phrase and a sentence share the model's common direction, so comparing them
+    where it is removed would mostly compare the difference between phrases and sentences).
+    """
+    taken = taken or set()
+    pool = [c for c in dict.fromkeys(candidates) if c and c.casefold() not in taken]
+    if not pool:
+        return None
+    V = _embed_phrases(embedder, pool)
+    V = V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12)
+    C = np.asarray(centres, dtype=np.float64)
+    C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+    sims = V @ C.T
+    own = sims[:, theme]
+    others = np.delete(sims, theme, axis=1)
+    eligible = own >= (others.max(axis=1) if others.shape[1] else -np.inf)
+    if not eligible.any():
+        return None
+    best = int(np.argmax(np.where(eligible, own, -np.inf)))
+    return pool[best][0].upper() + pool[best][1:]
+
+
+def phrase_candidates(
+    member_texts: Sequence[str], all_texts: Sequence[str], *, exclude: frozenset[str] = frozenset(), n: int = 10
+) -> list[str]:
+    """The members' ``n`` best label phrases (see :func:`make_label`)."""
+    return [c[2] for c in _scored_phrases(member_texts, all_texts, exclude)[:n]]
 
 
 def describe(label: str, keywords: Sequence[str], size: int, total: int) -> str:
@@ -282,12 +361,17 @@ def refresh_keywords(store: object, top_n: int = 8) -> None:
         r[0].casefold()
         for r in conn.execute("SELECT label FROM themes WHERE active = 1 AND NOT (label_source = 'model' AND source = 'model')")
     }
+    from .quality import label_support
+
     with store.atomic():  # type: ignore[attr-defined]
         for theme_id, kw in keywords.items():
             conn.execute("UPDATE themes SET keywords = ? WHERE id = ?", (json.dumps(kw, ensure_ascii=False), theme_id))
-            row = conn.execute("SELECT label_source, source FROM themes WHERE id = ?", (theme_id,)).fetchone()
+            row = conn.execute("SELECT label, label_source, source FROM themes WHERE id = ?", (theme_id,)).fetchone()
+            members = [t for t, th in zip(texts, theme_of, strict=True) if th == theme_id]
+            label = row["label"]
             if row["label_source"] == "model" and row["source"] == "model":
-                members = [t for t, th in zip(texts, theme_of, strict=True) if th == theme_id]
                 label = make_label(members, texts, kw, taken=taken, exclude=names)
                 taken.add(label.casefold())
                 conn.execute("UPDATE themes SET label = ? WHERE id = ?", (label, theme_id))
+            if row["source"] != "outlier":
+                conn.execute("UPDATE themes SET label_support = ? WHERE id = ?", (label_support(label, members), theme_id))

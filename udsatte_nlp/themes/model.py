@@ -4,9 +4,13 @@ Follows scikit-learn conventions: ``__init__`` only stores parameters, ``fit``
 returns ``self`` and sets
 
 * ``labels_``: theme index per unit (every unit gets one),
-* ``scores_``: confidence per unit (cosine similarity to its theme's centre, 0..1),
+* ``scores_``: confidence per unit: the probability that the unit belongs to its
+  theme (0..1, :mod:`~udsatte_nlp.themes.placement`); NaN for «Øvrige»,
+* ``proba_``: every unit's probability for every real theme (units × themes),
 * ``themes_``: a list of :class:`~udsatte_nlp.records.Theme` with Danish labels,
-  keywords, representative units and a stability score,
+  keywords, representative units (the most confident) and a stability score,
+* ``anchors_``: the real themes' prior centres (a codebook theme's definition, a
+  cluster's centre), kept in the project so later decisions are learnt against them,
 * ``centroids_``: the themes' centres in the (centred) embedding space.
 
 Why not BERTopic's defaults: on a workshop's 30-500 short inputs UMAP + HDBSCAN
@@ -15,7 +19,10 @@ Here the vectors are centred (multilingual e5 vectors share a large common
 direction that drowns the differences), the number of themes is chosen by
 silhouette over a range, and agglomerative (Ward) clustering, deterministic by
 construction, is used up to a few thousand inputs; above that k-means with a
-fixed seed, or BERTopic with explicit sub-models via ``engine="bertopic"``.
+fixed seed, or BERTopic with explicit sub-models via ``engine="bertopic"``. The
+clusters then seed a mixture model that places every input by probability and
+gives each placement its confidence; with a codebook, the themes' definitions
+seed it instead.
 
 >>> import numpy as np
 >>> X = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]], dtype=np.float32)
@@ -35,8 +42,9 @@ from ..errors import ConfigError
 from ..records import Theme
 from .codebook import CodebookTheme, _unit
 from .labels import describe, make_label, proper_nouns, theme_keywords
+from .placement import Placement, place
 
-__all__ = ["ThemeModel", "OUTLIER_LABEL", "center"]
+__all__ = ["ThemeModel", "OUTLIER_LABEL", "center", "describe_themes"]
 
 OUTLIER_LABEL = "Øvrige"
 _LARGE = 2500  # above this many units, Ward's O(n²) memory gives way to k-means
@@ -60,7 +68,9 @@ class ThemeModel:
     codebook:
         Themes given by staff; inputs are assigned to them and keep their names as labels.
     embedder:
-        Needed with a codebook, to embed the themes' names, descriptions, keywords and examples.
+        Needed with a codebook, to embed the themes' names, descriptions, keywords and examples;
+        without a codebook it lets a theme whose keyword label few of its inputs carry be
+        labelled by meaning (see :func:`describe_themes`).
     seed:
         The same data and seed give the same themes.
     engine:
@@ -114,14 +124,20 @@ class ThemeModel:
         self.mean_ = _unit(X).mean(axis=0)
         Z = center(X, self.mean_)
         if self.codebook:
-            labels, names, sources = self._fit_guided(Z, texts)
+            labels, names, sources, fit = self._fit_guided(Z, texts)
         else:
             R = self._reduce(Z)
-            labels = self._cluster(R, texts)
+            clusters = self._cluster(R, texts)
             names, sources = None, None
+            anchors = _centroids(Z, clusters)
+            if self.engine == "bertopic":  # BERTopic's partition as it is; the model only scores it
+                fit = place(Z, anchors, iterations=0)
+                labels = clusters
+            else:  # clusters seed the mixture model, which places every input by probability
+                fit, labels = _place_nonempty(Z, anchors)
             if self.outliers:
-                labels = self._mark_outliers(Z, labels)
-        self._finish(Z, texts, labels, names, sources)
+                labels = self._mark_outliers(Z, labels, fit.centres)
+        self._finish(Z, texts, labels, names, sources, fit, X)
         if self.stability_runs and not self.codebook:
             self._stability(R, texts)
         return self
@@ -194,13 +210,13 @@ class ThemeModel:
 
         return KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(Z)
 
-    def _mark_outliers(self, Z: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    def _mark_outliers(self, Z: np.ndarray, labels: np.ndarray, centres: np.ndarray | None = None) -> np.ndarray:
         """Label -1 for units far from every theme: robust z-score < -3.5 *and* a cosine at least
         0.15 below the typical one, never more than 5 % of the units."""
         labels = np.asarray(labels).copy()
         if len(Z) < 20:
             return labels
-        C = _centroids(Z, labels)
+        C = _centroids(Z, labels) if centres is None else centres
         best = (Z @ C.T).max(axis=1)
         med = np.median(best)
         mad = np.median(np.abs(best - med)) * 1.4826 or 1e-9
@@ -210,18 +226,21 @@ class ThemeModel:
         return labels
 
     # ---------------------------------------------------------------- guided
-    def _fit_guided(self, Z: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, list[str], list[str]]:
+    def _fit_guided(
+        self, Z: np.ndarray, texts: Sequence[str]
+    ) -> tuple[np.ndarray, list[str], list[str], Placement]:
         from .codebook import theme_centres
 
         if self.embedder is None:
             raise ValueError("a codebook needs an embedder to embed the theme descriptions")
         cb = list(self.codebook or [])
-        anchor = theme_centres(cb, self.embedder, self.mean_)
-        labels, sims = _refine(Z, anchor)
+        anchors = theme_centres(cb, self.embedder, self.mean_)
+        fit = place(Z, anchors)
+        labels = fit.labels.copy()
         names = [t.name for t in cb]
         sources = ["codebook"] * len(cb)
         # inputs that fit none of the codebook's themes: clustered into suggested themes
-        best = sims[np.arange(len(Z)), labels]
+        best = (Z @ fit.centres.T)[np.arange(len(Z)), labels]
         if len(Z) >= 20:
             med = np.median(best)
             mad = np.median(np.abs(best - med)) * 1.4826 or 1e-9
@@ -230,13 +249,15 @@ class ThemeModel:
                 k_extra = self.n_themes or max(1, min(4, len(misfit) // 6))
                 sub = ThemeModel(k_extra, seed=self.seed, outliers=False, stability_runs=0, min_themes=1)
                 sub_labels = sub._cluster(Z[misfit], [texts[i] for i in misfit])
-                for c in sorted(set(sub_labels.tolist())):
-                    labels[misfit[sub_labels == c]] = len(names)
-                    names.append("")  # labelled from its keywords in _finish
-                    sources.append("model")
+                extra = [Z[misfit[sub_labels == c]].mean(axis=0) for c in sorted(set(sub_labels.tolist()))]
+                names += [""] * len(extra)  # labelled from their inputs in _finish
+                sources += ["model"] * len(extra)
+                # one mixture over the codebook's themes and the suggested ones
+                fit = place(Z, np.vstack([anchors, _unit(np.vstack(extra))]))
+                labels = fit.labels.copy()
             elif len(misfit) >= 2:
                 labels[misfit] = -1
-        return labels, names, sources
+        return labels, names, sources, fit
 
     # ---------------------------------------------------------------- finish
     def _finish(
@@ -246,9 +267,12 @@ class ThemeModel:
         labels: np.ndarray,
         names: list[str] | None,
         sources: list[str] | None,
+        fit: Placement,
+        X: np.ndarray | None = None,
     ) -> None:
         labels = np.asarray(labels, dtype=int)
         has_outliers = bool((labels == -1).any())
+        k_fit = fit.proba.shape[1]
         if names is None:
             # order themes by size (largest first), ties by first occurrence: stable ids
             uniq = [c for c in set(labels.tolist()) if c != -1]
@@ -259,40 +283,29 @@ class ThemeModel:
         else:
             remap = {i: i for i in range(len(names))}
             names, sources = list(names), list(sources or ["model"] * len(names))
+        order = sorted(remap, key=remap.get)  # the fit's theme index of each real theme
         n_real = len(names)
+        proba = fit.proba[:, order] if k_fit else np.zeros((len(Z), 0))
+        anchors = fit.prior[order]
         if has_outliers:
             remap[-1] = n_real
             names.append(OUTLIER_LABEL)
             sources.append("outlier")
         labels = np.array([remap[c] for c in labels.tolist()], dtype=int)
-        centroids = _centroids(Z, labels, len(names))
-        scores = np.einsum("ij,ij->i", Z, centroids[labels])
-        names_in_text = proper_nouns(texts)
-        keywords = theme_keywords(list(texts), labels.tolist(), self.top_keywords, exclude=names_in_text)
-        themes = []
-        used_labels: set[str] = set()
-        for c, name in enumerate(names):
-            members = np.flatnonzero(labels == c)
-            order = members[np.argsort(-scores[members], kind="stable")]
-            kw = keywords.get(c, [])
-            member_texts = [texts[i] for i in order]
-            label = name or make_label(member_texts, texts, kw, taken=used_labels, exclude=names_in_text)
-            used_labels.add(label.casefold())
-            themes.append(
-                Theme(
-                    id=c,
-                    label=label,
-                    keywords=kw,
-                    description=describe(label, kw, len(members), len(texts)) if sources[c] != "codebook" else "",
-                    size=len(members),
-                    representatives=order[: self.n_representatives].tolist(),
-                    source=sources[c],
-                )
-            )
+        # confidence: the probability of the input's own theme; none for «Øvrige»
+        scores = np.full(len(Z), np.nan)
+        real = labels < n_real
+        scores[real] = proba[np.flatnonzero(real), labels[real]]
+        themes = describe_themes(
+            texts, labels, names, sources, scores, top_keywords=self.top_keywords,
+            n_representatives=self.n_representatives, Z=Z, X=X, embedder=self.embedder, seed=self.seed,
+        )
         self.labels_ = labels
-        self.scores_ = np.clip((scores + 1) / 2, 0.0, 1.0)
+        self.scores_ = scores
+        self.proba_ = proba
+        self.anchors_ = anchors
         self.themes_ = themes
-        self.centroids_ = centroids
+        self.centroids_ = _centroids(Z, labels, len(names))
 
     # ------------------------------------------------------------- stability
     def _stability(self, Z: np.ndarray, texts: Sequence[str]) -> None:
@@ -317,6 +330,97 @@ class ThemeModel:
                 totals[t] += max(len(seen & g) / len(seen | g) for g in groups)
         for t, theme in enumerate(self.themes_):
             theme.stability = round(float(totals[t] / runs), 3) if theme.source != "outlier" else None
+
+
+def describe_themes(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    names: Sequence[str],
+    sources: Sequence[str],
+    scores: np.ndarray,
+    *,
+    top_keywords: int = 8,
+    n_representatives: int = 5,
+    taken: set[str] | None = None,
+    Z: np.ndarray | None = None,
+    X: np.ndarray | None = None,
+    embedder: Any = None,
+    seed: int = 0,
+) -> list[Theme]:
+    """Themes for a partition: keywords, a label where ``names`` has none, a description,
+    and the most confident members as representatives (quotes).
+
+    A label is first the phrase most typical of the theme's inputs. When few of them
+    contain its head word (:data:`~udsatte_nlp.themes.quality.LOW_SUPPORT`) and the
+    embedder's vectors ``X`` and the ``embedder`` are given, the label is chosen by meaning
+    instead: among the theme's best phrases and the Danish theme names of social policy
+    (:func:`~udsatte_nlp.themes.labels.theme_vocabulary`), the one nearest the theme's
+    centre of those nearer it than any other theme. With the centred vectors ``Z``,
+    themes whose inputs do not belong together are flagged ``mixed``.
+    """
+    from .labels import label_by_meaning, phrase_candidates, theme_vocabulary
+    from .quality import LOW_SUPPORT, label_support, mixed_themes
+
+    names_in_text = proper_nouns(texts)
+    keywords = theme_keywords(list(texts), np.asarray(labels).tolist(), top_keywords, exclude=names_in_text)
+    used = {n.casefold() for n in names if n} | set(taken or ())
+    rank = np.where(np.isnan(scores), -1.0, scores)
+    real = [c for c, s in enumerate(sources) if s != "outlier"]
+    quality = mixed_themes(Z, labels, real, seed=seed) if Z is not None else {}
+    raw_centres = None
+    if X is not None and embedder is not None:
+        Xu = np.asarray(X, dtype=np.float64)
+        Xu = Xu / np.maximum(np.linalg.norm(Xu, axis=1, keepdims=True), 1e-12)
+        raw_centres = np.vstack([
+            Xu[labels == c].mean(axis=0) if (labels == c).any() else np.zeros(Xu.shape[1]) for c in real
+        ])
+    themes = []
+    for c, name in enumerate(names):
+        members = np.flatnonzero(labels == c)
+        order = members[np.argsort(-rank[members], kind="stable")]
+        kw = keywords.get(c, [])
+        member_texts = [texts[i] for i in order]
+        label_source = {"codebook": "codebook", "human": "human"}.get(sources[c], "model")
+        label = name
+        if not label:
+            label = make_label(member_texts, texts, kw, taken=used, exclude=names_in_text)
+            support = label_support(label, member_texts)
+            if support < LOW_SUPPORT and raw_centres is not None and c in real:
+                phrases = phrase_candidates(member_texts, texts, exclude=names_in_text)
+                vocabulary = list(theme_vocabulary())
+                better = label_by_meaning(real.index(c), raw_centres, phrases + vocabulary, embedder, taken=used)
+                if better and better.casefold() != label.casefold():
+                    label = better
+                    label_source = "vocabulary" if better in vocabulary else "meaning"
+        used.add(label.casefold())
+        within, mixed = quality.get(c, (None, False))
+        themes.append(
+            Theme(
+                id=c,
+                label=label,
+                keywords=kw,
+                description=describe(label, kw, len(members), len(texts)) if sources[c] != "codebook" else "",
+                size=len(members),
+                representatives=order[:n_representatives].tolist(),
+                source=sources[c],
+                label_source=label_source,
+                label_support=label_support(label, member_texts) if sources[c] != "outlier" else None,
+                coherence=None if within is None or within != within else round(float(within), 4),
+                mixed=mixed,
+            )
+        )
+    return themes
+
+
+def _place_nonempty(Z: np.ndarray, anchors: np.ndarray) -> tuple[Placement, np.ndarray]:
+    """:func:`place` with the clusters' centres as priors, dropping a theme the mixture
+    leaves without inputs (its inputs fit others better). Returns the fit and labels."""
+    while True:
+        fit = place(Z, anchors)
+        used = np.unique(fit.labels)
+        if len(used) == len(anchors) or len(used) == 0:
+            return fit, fit.labels.copy()
+        anchors = anchors[used]
 
 
 def _centroids(Z: np.ndarray, labels: np.ndarray, k: int | None = None) -> np.ndarray:

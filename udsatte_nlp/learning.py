@@ -1,0 +1,313 @@
+"""Learning from people's decisions in a project: the review queue and relearning.
+
+The maths is in :mod:`udsatte_nlp.themes.placement` (pure functions on vectors);
+this module reads the project, runs it and writes the result:
+
+* :func:`project_placement`: every input's probability for every theme under the
+  model that has learnt from all people's placements so far;
+* :func:`queue`: the inputs a person should check first, with the suggested theme
+  and the nearest alternatives;
+* :func:`place`: record people's placements (one undoable edit, an unknown theme
+  name creates the theme) and re-place every input no person has placed;
+* :func:`relearn`: the re-placement alone.
+
+People's placements are never changed here; inputs in «Øvrige» stay there.
+Which inputs the model moved is part of the same logged edit, so one undo takes
+back the decision and everything it moved. Confidences (``assignments.score``)
+are derived data: rewritten after every relearning, not logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import ConfigError, ProjectError
+
+__all__ = ["ProjectPlacement", "project_placement", "queue", "place", "relearn", "parse_placements"]
+
+
+@dataclass
+class ProjectPlacement:
+    """The model's view of the project after learning from every person's placement."""
+
+    unit_ids: np.ndarray  # every input with a vector
+    theme_ids: list[int]  # the themes the model places in (active, not «Øvrige»)
+    current: np.ndarray  # each input's current theme (index into theme_ids; -1: «Øvrige» or none)
+    human: np.ndarray  # bool: a person placed the input
+    assigned: np.ndarray  # bool: the input has a theme (possibly «Øvrige»)
+    proba: np.ndarray  # inputs × themes
+    suggested: np.ndarray  # the model's theme per input (people's placements: their theme)
+    Z: np.ndarray  # the centred vectors
+
+    @property
+    def confidence(self) -> np.ndarray:
+        """The probability of each input's current theme (NaN where it has none)."""
+        out = np.full(len(self.unit_ids), np.nan)
+        has = self.current >= 0
+        out[has] = self.proba[np.flatnonzero(has), self.current[has]]
+        return out
+
+
+def _latest_run(store: Any) -> Any:
+    row = store.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        raise ProjectError("Projektet har ingen temaer endnu", path=store.path, hint="Kør først 'udsatte-nlp analyze'")
+    return row
+
+
+def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
+    """Learn from the project's people's placements and place every input.
+
+    Needs the latest run's cached vectors; inputs without one are embedded with
+    ``embedder`` (an embedder, or a function returning one) when given, else left out.
+    """
+    from .embed import embed_cached
+    from .store.plans import _vector
+    from .themes.model import center
+    from .themes.placement import PRIOR_WEIGHT
+    from .themes.placement import place as place_inputs
+
+    run = _latest_run(store)
+    model = str(run["model"])
+    rows = store.conn.execute(
+        "SELECT u.id, u.text, u.text_hash, a.theme_id, a.source FROM units u"
+        " LEFT JOIN assignments a ON a.unit_id = u.id ORDER BY u.id"
+    ).fetchall()
+    found = store.get_embeddings(model, [r[2] for r in rows])
+    missing = [r for r in rows if r[2] not in found]
+    if missing and embedder is not None:
+        emb = embedder if hasattr(embedder, "encode") else embedder()
+        if getattr(emb, "name", None) == model:
+            embed_cached(store, emb, [r[1] for r in missing], [r[2] for r in missing])
+            found = store.get_embeddings(model, [r[2] for r in rows])
+    rows = [r for r in rows if r[2] in found]
+    themes = store.conn.execute(
+        "SELECT t.id, t.anchor, r.model AS run_model FROM themes t LEFT JOIN runs r ON r.id = t.run_id"
+        " WHERE t.active = 1 AND t.is_outlier = 0 ORDER BY t.position, t.id"
+    ).fetchall()
+    if not rows or not themes:
+        raise ProjectError("Projektet har ingen temaer med input endnu", path=store.path,
+                           hint="Kør først 'udsatte-nlp analyze'")
+    X = np.vstack([found[r[2]] for r in rows])
+    mean = _vector(run["mean"])
+    Z = center(X, mean if mean is not None and len(mean) == X.shape[1] else None)
+    index = {int(t["id"]): k for k, t in enumerate(themes)}
+    current = np.array([index.get(int(r[3]), -1) if r[3] is not None else -1 for r in rows])
+    human = np.array([r[4] == "human" for r in rows])
+    k = len(themes)
+    prior = np.zeros((k, Z.shape[1]))
+    for t, row in enumerate(themes):
+        anchor = _vector(row["anchor"]) if row["run_model"] == model else None
+        if anchor is not None and len(anchor) == Z.shape[1]:
+            prior[t] = anchor
+        elif (current == t).any():
+            prior[t] = Z[current == t].mean(axis=0)
+    weights = np.where(np.linalg.norm(prior, axis=1) > 0, PRIOR_WEIGHT, 0.0)
+    fixed = {i: int(current[i]) for i in np.flatnonzero(human & (current >= 0)).tolist()}
+    live = [t for t in range(k) if weights[t] > 0 or t in fixed.values()]
+    col = {t: c for c, t in enumerate(live)}
+    fit = place_inputs(Z, prior[live], {i: col[t] for i, t in fixed.items()}, prior_weight=weights[live])
+    proba = np.zeros((len(rows), k))
+    proba[:, live] = fit.proba
+    suggested = np.asarray(live)[fit.labels]
+    return ProjectPlacement(
+        unit_ids=np.array([int(r[0]) for r in rows]),
+        theme_ids=[int(t["id"]) for t in themes],
+        current=current,
+        human=human,
+        assigned=np.array([r[3] is not None for r in rows]),
+        proba=proba,
+        suggested=suggested,
+        Z=Z,
+    )
+
+
+def queue(store: Any, n: int = 10, *, placement: ProjectPlacement | None = None) -> list[dict[str, Any]]:
+    """The ``n`` inputs a person should check first (least certain first, no near-duplicates),
+    each with its current theme, the model's confidence in it and the two nearest other themes.
+
+    Inputs a person already placed are left out.
+    """
+    from .themes.placement import Placement, review_queue
+
+    if n < 1:
+        return []
+    pp = placement or project_placement(store)
+    current = np.where(pp.current >= 0, pp.current, pp.suggested)
+    fit = Placement(labels=current, proba=pp.proba, centres=np.zeros((0, 0)), prior=np.zeros((0, 0)))
+    picked = review_queue(fit, pp.Z, n, exclude=np.flatnonzero(pp.human).tolist())
+    labels = {int(r[0]): r[1] for r in store.conn.execute("SELECT id, label FROM themes")}
+    texts = {}
+    if picked:
+        ids = [int(pp.unit_ids[i]) for i in picked]
+        marks = ",".join("?" * len(ids))
+        texts = {
+            int(r[0]): dict(r)
+            for r in store.conn.execute(
+                "SELECT u.id, u.text, u.section, d.name AS document, a.theme_id, a.source FROM units u"
+                f" JOIN documents d ON d.id = u.document_id LEFT JOIN assignments a ON a.unit_id = u.id WHERE u.id IN ({marks})",
+                ids,
+            )
+        }
+    out = []
+    for i in picked:
+        uid = int(pp.unit_ids[i])
+        row = texts[uid]
+        order = np.argsort(-pp.proba[i], kind="stable")
+        theme_id = row["theme_id"] if row["theme_id"] is not None else pp.theme_ids[int(current[i])]
+        alternatives = [pp.theme_ids[t] for t in order.tolist() if pp.theme_ids[t] != theme_id][:2]
+        own = pp.theme_ids.index(theme_id) if theme_id in pp.theme_ids else None
+        out.append(
+            {
+                "unit_id": uid,
+                "text": row["text"],
+                "document": row["document"],
+                "section": row["section"],
+                "theme_id": int(theme_id),
+                "theme_label": labels.get(int(theme_id), ""),
+                "confidence": float(pp.proba[i, own]) if own is not None else float("nan"),
+                "suggested_id": pp.theme_ids[int(pp.suggested[i])],
+                "alternatives": [{"theme_id": t, "label": labels.get(t, ""),
+                                  "probability": float(pp.proba[i, pp.theme_ids.index(t)])} for t in alternatives],
+            }
+        )
+    return out
+
+
+def parse_placements(pairs: Sequence[str]) -> list[tuple[int, str]]:
+    """``["12=Bolig", "7=Retssikkerhed"]`` → ``[(12, "Bolig"), (7, "Retssikkerhed")]``."""
+    out = []
+    for pair in pairs:
+        unit, sep, theme = pair.partition("=")
+        theme = " ".join(theme.split())
+        if not sep or not unit.strip().isdigit() or not theme:
+            raise ConfigError(f"«{pair}» er ikke på formen INPUT_ID=TEMANAVN", hint="Skriv fx --place 12=Bolig")
+        out.append((int(unit), theme))
+    return out
+
+
+def place(
+    store: Any,
+    placements: Sequence[tuple[int, str | int]],
+    *,
+    embedder: Any = None,
+    learn: bool = True,
+    refresh: bool = True,
+    expected_revision: int | None = None,
+) -> tuple[int, int]:
+    """Record people's placements (unit id → theme name or id) and re-place every input no
+    person has placed. One undoable edit. Returns ``(edit id, inputs the model moved)``.
+
+    An unknown theme name creates the theme. Placing an input in the theme it already has
+    confirms it (it then counts as placed by a person). With ``refresh=False`` the themes'
+    keywords and model labels are only marked stale (:func:`udsatte_nlp.review.refresh_if_stale`
+    recomputes them before they are next shown), which keeps a command-line call fast.
+    """
+    from .store.edits import _insert_theme, _move_changes, _record
+
+    if not placements:
+        raise ConfigError("Angiv mindst én placering", hint="Fx --place 12=Bolig")
+    with store.atomic():
+        store.check_revision(expected_revision)
+        themes = {r["label"].casefold(): int(r["id"]) for r in store.conn.execute(
+            "SELECT id, label FROM themes WHERE active = 1 ORDER BY is_outlier, position, id")}
+        active_ids = set(themes.values())
+        changes = []
+        created = []
+        targets: dict[int, int] = {}
+        for unit_id, theme in placements:
+            if store.conn.execute("SELECT 1 FROM units WHERE id = ?", (int(unit_id),)).fetchone() is None:
+                raise ConfigError(f"Input {unit_id} findes ikke i projektet", path=store.path,
+                                  hint="Se inputtenes numre med 'udsatte-nlp review --next 10'")
+            if isinstance(theme, int):
+                if theme not in active_ids:
+                    raise ConfigError(f"Tema {theme} findes ikke", path=store.path, hint="Vælg et eksisterende tema")
+                theme_id = theme
+            else:
+                theme_id = themes.get(theme.casefold())
+                if theme_id is None:
+                    theme_id, ch = _insert_theme(store, theme)
+                    changes.append(ch)
+                    created.append(theme)
+                    themes[theme.casefold()] = theme_id
+                    active_ids.add(theme_id)
+            targets[int(unit_id)] = theme_id
+        for unit_id, theme_id in targets.items():
+            changes.extend(_move_changes(store, [unit_id], theme_id))
+        moved = relearn_changes(store, embedder=embedder) if learn else []
+        changes.extend(moved)
+        names = sorted({store.theme(t)["label"] for t in targets.values()})
+        summary = f"{len(targets)} input placeret i {', '.join(f'«{n}»' for n in names)}"
+        if created:
+            summary += f" (nyt tema: {', '.join(f'«{c}»' for c in created)})"
+        if moved:
+            summary += f"; {len(moved)} andre input flyttet af modellen"
+        edit_id = _record(store, "place", summary, changes)
+        _refresh_keywords(store, refresh)
+        return edit_id, len(moved)
+
+
+def relearn(store: Any, *, embedder: Any = None, refresh: bool = True, expected_revision: int | None = None) -> int:
+    """Re-place every input no person has placed, learning from all people's placements
+    (one undoable edit when anything moved). Returns how many inputs changed theme."""
+    from .store.edits import _record
+
+    with store.atomic():
+        store.check_revision(expected_revision)
+        moved = relearn_changes(store, embedder=embedder)
+        if moved:
+            _record(store, "relearn", f"{len(moved)} input flyttet af modellen efter jeres placeringer", moved)
+            _refresh_keywords(store, refresh)
+        return len(moved)
+
+
+def relearn_changes(store: Any, *, embedder: Any = None) -> list[dict[str, Any]]:
+    """Apply the relearnt placement inside the caller's transaction: move the model's inputs
+    whose theme changed (returned as edit-log changes) and rewrite every confidence."""
+    from .store.edits import _change
+
+    pp = project_placement(store, embedder)
+    changes = []
+    scores = []
+    for i, uid in enumerate(pp.unit_ids.tolist()):
+        cur = int(pp.current[i])
+        new = int(pp.suggested[i])
+        in_outlier = bool(pp.assigned[i]) and cur < 0
+        if pp.human[i] or in_outlier:  # a person's placement, or «Øvrige»: stays
+            if cur >= 0:
+                scores.append((float(pp.proba[i, cur]), uid))
+            continue
+        if cur != new:
+            after = {"theme_id": pp.theme_ids[new], "source": "model"}
+            changes.append(_change(store, "assignments", uid, after, ["theme_id", "source"]))
+        scores.append((float(pp.proba[i, new]), uid))
+    store.conn.executemany("UPDATE assignments SET score = ? WHERE unit_id = ?", scores)
+    _update_coherence(store, pp)
+    return changes
+
+
+def _update_coherence(store: Any, pp: ProjectPlacement) -> None:
+    """Coherence and the *blandet tema* flag of every theme, for the members it has now."""
+    from .themes.quality import mixed_themes
+
+    stays = pp.human | (pp.assigned & (pp.current < 0))  # a person's placement, or «Øvrige»
+    final = np.where(stays, pp.current, pp.suggested)
+    stats = mixed_themes(pp.Z, final, list(range(len(pp.theme_ids))))
+    store.conn.executemany(
+        "UPDATE themes SET coherence = ?, mixed = ? WHERE id = ?",
+        [(None if w != w else round(float(w), 4), int(m), pp.theme_ids[t]) for t, (w, m) in stats.items()],
+    )
+
+
+def _refresh_keywords(store: Any, now: bool) -> None:
+    from .review import mark_stale, refresh_themes
+
+    if now:
+        refresh_themes(store)
+    else:
+        mark_stale(store)
+
