@@ -510,3 +510,14 @@ def test_units_added_as_documents_without_offsets_still_export(store, tmp_path):
     store.save_model_themes(run, [Theme(id=0, label="A"), Theme(id=1, label="B")], [r["id"] for r in rows], [0, 1], [1, 1])
     root, texts = open_qdpx(export(store, "qdpx", tmp_path / "x.qdpx"))
     assert sorted(s[1] for s in selections(root, texts)) == ["Et", "To"]
+
+
+def test_new_commands_are_in_the_help_and_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "## Til og fra NVivo, ATLAS.ti, MAXQDA og QualCoder" in readme
+    listing = runner.invoke(app, ["--help"]).stdout
+    for cmd in ("import-coding", "agreement"):
+        assert cmd in listing and f"| `udsatte-nlp {cmd} " in readme
+        result = runner.invoke(app, [cmd, "--help"])
+        assert result.exit_code == 0 and "--project" in result.stdout
+    assert "qdpx" in runner.invoke(app, ["export", "--help"]).stdout

@@ -139,13 +139,27 @@ def position_map(theirs: str, ours: str) -> Any:
     return to_ours
 
 
-def _covered(spans: dict[int, tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+class _Spans:
+    """A document's input spans, in text order (they do not overlap), for fast look-up by position."""
+
+    def __init__(self, spans: dict[int, tuple[int, int]]):
+        self.items = sorted((s, e, uid) for uid, (s, e) in spans.items() if e > s)
+        self.ends = [e for _, e, _ in self.items]
+
+    def between(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        out = []
+        i = bisect.bisect_right(self.ends, start)
+        while i < len(self.items) and self.items[i][0] < end:
+            out.append(self.items[i])
+            i += 1
+        return out
+
+
+def _covered(spans: _Spans, start: int, end: int) -> list[tuple[int, int]]:
     """``(unit id, overlap)`` of the inputs a selection ``[start, end)`` covers."""
     out = []
     length = end - start
-    for uid, (us, ue) in spans.items():
-        if ue <= start or us >= end or ue <= us:
-            continue
+    for us, ue, uid in spans.between(start, end):
         overlap = min(ue, end) - max(us, start)
         if overlap * 2 >= ue - us or (length > 0 and overlap * 2 >= length):
             out.append((uid, overlap))
@@ -162,9 +176,10 @@ def map_codings(store: Any, project: QdaProject) -> CodingMap:
     from ..export.qdpx import TOOL_USER
 
     docs = store.documents()
-    prepared: dict[int, tuple[str, dict[int, tuple[int, int]], list[str]]] = {}
+    prepared: dict[int, tuple[str, _Spans, list[str]]] = {}
     for d in docs:
-        prepared[int(d["id"])] = _document_texts(store, d)
+        text, spans, unit_texts = _document_texts(store, d)
+        prepared[int(d["id"])] = (text, _Spans(spans), unit_texts)
     texts = {k: v[2] for k, v in prepared.items()}
     order = {c.guid.casefold(): i for i, c in enumerate(project.codes)}
     candidates: dict[int, list[_Candidate]] = {}
