@@ -392,24 +392,26 @@ def agreement(
 
 def _print_agreement(result: object, one_project: bool) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from .agreement import kappa_text, sentence
     from .export.summary import percent
 
     r = result  # an Agreement
-    console = Console()
+    console = Console(highlight=False)
     if one_project:
         console.print(f"Modellens første placering mod medarbejdernes endelige, {r.n} input.")  # type: ignore[attr-defined]
         if not r.reviewed:  # type: ignore[attr-defined]
             console.print("Ingen medarbejder har flyttet input endnu; modellens placering står uændret.")
             return
-        console.print(sentence(r))  # type: ignore[arg-type]
+        console.print(escape(sentence(r)))  # type: ignore[arg-type]
         a, b = "Model", "Medarbejder"
     else:
-        console.print(f"{r.a} mod {r.b}: {r.n} input kodet i begge; {r.n - r.n_same} forskellige.")  # type: ignore[attr-defined]
+        a, b = escape(r.a), escape(r.b)  # type: ignore[attr-defined]
+        console.print(f"{a} mod {b}: {r.n} input kodet i begge; {r.n - r.n_same} forskellige.")  # type: ignore[attr-defined]
         if r.only_a or r.only_b:  # type: ignore[attr-defined]
-            console.print(f"Kun i {r.a}: {r.only_a} input; kun i {r.b}: {r.only_b} input (ikke med).")  # type: ignore[attr-defined]
+            console.print(f"Kun i {a}: {r.only_a} input; kun i {b}: {r.only_b} input (ikke med).")  # type: ignore[attr-defined]
         a, b = "A", "B"
     console.print(f"Cohens {kappa_text(r.kappa)}; observeret enighed {percent(r.observed)}.")  # type: ignore[attr-defined]
     table = Table(title="Enighed pr. tema")
@@ -419,10 +421,11 @@ def _print_agreement(result: object, one_project: bool) -> None:
     table.add_column("Begge", justify="right")
     table.add_column("Enighed", justify="right")
     for t in r.themes:  # type: ignore[attr-defined]
-        table.add_row(t.label, str(t.n_a), str(t.n_b), str(t.n_both), "–" if t.agreement is None else percent(t.agreement))
+        table.add_row(escape(t.label), str(t.n_a), str(t.n_b), str(t.n_both),
+                      "–" if t.agreement is None else percent(t.agreement))
     console.print(table)
     if not one_project:
-        console.print(f"A = {r.a}, B = {r.b}. Enighed pr. tema = 2 × begge / (A + B).")  # type: ignore[attr-defined]
+        console.print(f"A = {escape(r.a)}, B = {escape(r.b)}. Enighed pr. tema = 2 × begge / (A + B).")  # type: ignore[attr-defined]
     else:
         console.print("Enighed pr. tema = 2 × begge / (model + medarbejder).")
 
