@@ -207,13 +207,15 @@ def test_round_trip_export_import_changes_nothing(project, tmp_path):
     assert result.moved == 0 and state_of(project) == before
 
 
-def recode_as_another_program(src: Path, dst: Path, recode: dict[str, str], *, new_code: str) -> None:
+def recode_as_another_program(
+    src: Path, dst: Path, recode: dict[str, str], *, new_code: str, origin: str = "NVivo 14", crlf_is_two: bool = True
+) -> None:
     """Rewrite an exported .qdpx as NVivo or MAXQDA might send it back after a person's work: another user,
     some inputs coded differently, a new code nested under a non-codable category, Windows line ends
     (positions counting \\r\\n as two characters), sources renamed without suffix and with new GUIDs,
     and a coding of the heading, which is no input."""
     root, texts = open_qdpx(src)
-    root.set("origin", "NVivo 14")
+    root.set("origin", origin)
     anna = "11111111-2222-3333-4444-555555555555"
     etree.SubElement(root.find(f"{Q}Users"), f"{Q}User", guid=anna, name="Anna")
     codes = root.find(f"{Q}CodeBook/{Q}Codes")
@@ -228,7 +230,7 @@ def recode_as_another_program(src: Path, dst: Path, recode: dict[str, str], *, n
         s.set("name", Path(s.get("name")).stem)
 
         def shift(pos: int, text: str = text) -> int:
-            return pos + text.count("\n", 0, pos)
+            return pos + text.count("\n", 0, pos) if crlf_is_two else pos
 
         for sel in s.iter(f"{Q}PlainTextSelection"):
             piece = text[int(sel.get("startPosition")) : int(sel.get("endPosition"))]
@@ -244,7 +246,7 @@ def recode_as_another_program(src: Path, dst: Path, recode: dict[str, str], *, n
             sel = etree.SubElement(s, f"{Q}PlainTextSelection", guid="CCCCCCCC-0000-0000-0000-000000000001",
                                    startPosition=str(shift(start)), endPosition=str(shift(start + 5)))  # fmt: skip
             coding = etree.SubElement(sel, f"{Q}Coding", guid="CCCCCCCC-0000-0000-0000-000000000002", creatingUser=anna)
-            etree.SubElement(coding, f"{Q}CodeRef", targetGUID=by_name[new_code])
+            etree.SubElement(coding, f"{Q}CodeRef", targetGUID="{" + by_name[new_code].lower() + "}")  # braces occur
             s.remove(sel)
             s.insert(list(s).index(s.find(f"{Q}PlainTextSelection")), sel)
         files[name] = text.replace("\n", "\r\n")
@@ -254,7 +256,11 @@ def recode_as_another_program(src: Path, dst: Path, recode: dict[str, str], *, n
             zf.writestr(f"sources/{name}", "\ufeff".encode() + text.encode("utf-8"))  # with a BOM, as QualCoder writes
 
 
-def test_import_coding_places_a_persons_codings_and_is_one_undoable_edit(project, tmp_path):
+@pytest.mark.parametrize(
+    "origin, crlf_is_two",
+    [("NVivo 14", True), ("ATLAS.ti 23", False), ("MAXQDA 2022", False)],  # \r\n counted as two or as one character
+)
+def test_import_coding_places_a_persons_codings_and_is_one_undoable_edit(project, tmp_path, origin, crlf_is_two):
     themes = {t["label"]: t["id"] for t in project.themes()}
     units = {u["text"]: u for u in project.unit_table()}
     target = next(label for label in themes if label != units["Mangel på små boliger i byen"]["theme_label"])
@@ -262,7 +268,8 @@ def test_import_coding_places_a_persons_codings_and_is_one_undoable_edit(project
     back = tmp_path / "tilbage.qdpx"
     recode_as_another_program(out, back, {"Mangel på små boliger": target, "Skæve boliger": "Boligtyper",
                                           "Sagsbehandleren skal lytte": units["Sagsbehandleren skal lytte til borgeren"]
-                                          ["theme_label"]}, new_code="Boligtyper")  # fmt: skip
+                                          ["theme_label"]}, new_code="Boligtyper", origin=origin,
+                              crlf_is_two=crlf_is_two)  # fmt: skip
     before = state_of(project)
     result = import_coding(project, back)
     assert (result.moved, result.confirmed) == (2, 1), result

@@ -94,7 +94,7 @@ def _match_document(src: QdaSource, docs: list[Any], texts: dict[int, list[str]]
     from ..export.qdpx import source_guid
 
     for d in docs:
-        if src.guid and source_guid(d["sha256"]).casefold() == src.guid.strip("{}").casefold():
+        if src.guid and source_guid(d["sha256"]) == src.guid:
             return d
     name = _norm(src.name)
     named = [d for d in docs if name and name in {_norm(d["name"]), _norm(Path(d["name"]).stem), _norm(d["title"])}]
@@ -181,7 +181,7 @@ def map_codings(store: Any, project: QdaProject) -> CodingMap:
         text, spans, unit_texts = _document_texts(store, d)
         prepared[int(d["id"])] = (text, _Spans(spans), unit_texts)
     texts = {k: v[2] for k, v in prepared.items()}
-    order = {c.guid.casefold(): i for i, c in enumerate(project.codes)}
+    order = {c.guid: i for i, c in enumerate(project.codes)}
     candidates: dict[int, list[_Candidate]] = {}
     problems: list[str] = []
     bad_codes = 0
@@ -208,14 +208,14 @@ def map_codings(store: Any, project: QdaProject) -> CodingMap:
                 continue
             n_mapped += 1
             for guid, user in sel.codings:
-                code = project.code(guid.strip("{}")) or project.code(guid)
+                code = project.code(guid)
                 if code is None or not code.codable:
                     bad_codes += 1
                     continue
-                human = not (user and user.strip("{}").upper() == TOOL_USER)
+                human = user != TOOL_USER
                 for uid, overlap in covered:
                     candidates.setdefault(uid, []).append(
-                        _Candidate(human, overlap, order.get(code.guid.casefold(), 0), code)
+                        _Candidate(human, overlap, order.get(code.guid, 0), code)
                     )
         if missed:
             problems.append(
@@ -246,9 +246,8 @@ def coded_units(store: Any, path: str | Path) -> dict[int, str]:
 def _theme_for(code: QdaCode, themes: list[Any]) -> int | None:
     from ..export.qdc import code_guid
 
-    guid = code.guid.strip("{}").upper()
     for t in themes:
-        if guid in (code_guid(t["label"]), code_guid(f"{t['label']}\x1f{t['id']}")):
+        if code.guid in (code_guid(t["label"]), code_guid(f"{t['label']}\x1f{t['id']}")):
             return int(t["id"])
     names = {_norm(code.name), _norm(" / ".join(code.path))}
     for t in themes:

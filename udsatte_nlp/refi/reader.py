@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import ConfigError, UdsatteError
 
-__all__ = ["QdaCode", "QdaSelection", "QdaSource", "QdaProject", "read_codebook", "read_project", "decode_text"]
+__all__ = ["QdaCode", "QdaSelection", "QdaSource", "QdaProject", "read_codebook", "read_project", "decode_text", "norm_guid"]
 
 #: Largest .qdpx or .qdc we open, and the largest file inside a .qdpx we unpack (a zip bomb guard).
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -80,13 +80,19 @@ class QdaProject:
     other_sources: int = 0  # PDF, picture, audio and video sources (not read)
 
     def code(self, guid: str) -> QdaCode | None:
+        wanted = norm_guid(guid)
         for c in self.codes:
-            if c.guid.casefold() == guid.casefold():
+            if c.guid == wanted:
                 return c
         return None
 
 
 # ------------------------------------------------------------------- XML
+def norm_guid(value: str | None) -> str:
+    """A GUID as udsatte-nlp compares them: upper case, without the braces some programs write."""
+    return (value or "").strip().strip("{}").strip().upper()
+
+
 def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -120,7 +126,7 @@ def _codes(codes_el: Any, source: str) -> list[QdaCode]:
     def walk(el: Any, parent: QdaCode | None) -> None:
         for c in _children(el, "Code"):
             name = " ".join((c.get("name") or "").split())
-            guid = (c.get("guid") or "").strip()
+            guid = norm_guid(c.get("guid"))
             if not name or not guid:
                 raise ConfigError(
                     "En kode mangler navn eller guid", path=source, hint="Eksportér kodebogen igen fra QDA-programmet"
@@ -230,7 +236,7 @@ def _project(root: Any, source: str, ctx: dict[str, Any]) -> QdaProject:
     if users_el is not None:
         for u in _children(users_el, "User"):
             if u.get("guid"):
-                users[u.get("guid").strip()] = u.get("name") or u.get("id") or ""
+                users[norm_guid(u.get("guid"))] = u.get("name") or u.get("id") or ""
     book = _child(root, "CodeBook")
     codes_el = _child(book, "Codes") if book is not None else None
     codes = _codes(codes_el, source) if codes_el is not None else []
@@ -239,7 +245,7 @@ def _project(root: Any, source: str, ctx: dict[str, Any]) -> QdaProject:
     if vars_el is not None:
         for v in _children(vars_el, "Variable"):
             if v.get("guid"):
-                variables[v.get("guid").strip().casefold()] = v.get("name") or ""
+                variables[norm_guid(v.get("guid"))] = v.get("name") or ""
     origin = root.get("origin") or ""
     sources: list[QdaSource] = []
     other = 0
@@ -273,7 +279,7 @@ def decode_text(data: bytes) -> str:
 
 
 def _text_source(el: Any, read: Any, origin: str, variables: dict[str, str]) -> QdaSource:
-    guid = (el.get("guid") or "").strip()
+    guid = norm_guid(el.get("guid"))
     name = el.get("name") or guid
     text: str | None = None
     problem = None
@@ -303,18 +309,18 @@ def _text_source(el: Any, read: Any, origin: str, variables: dict[str, str]) -> 
             start, end = int(s.get("startPosition")), int(s.get("endPosition"))
         except (TypeError, ValueError):
             continue
-        sel = QdaSelection((s.get("guid") or "").strip(), min(start, end), max(start, end),
-                           creating_user=(s.get("creatingUser") or "").strip() or None)  # fmt: skip
+        sel = QdaSelection(norm_guid(s.get("guid")), min(start, end), max(start, end),
+                           creating_user=norm_guid(s.get("creatingUser")) or None)  # fmt: skip
         for coding in _children(s, "Coding"):
             ref = _child(coding, "CodeRef")
             if ref is not None and ref.get("targetGUID"):
-                user = (coding.get("creatingUser") or "").strip() or sel.creating_user
-                sel.codings.append((ref.get("targetGUID").strip(), user))
+                user = norm_guid(coding.get("creatingUser")) or sel.creating_user
+                sel.codings.append((norm_guid(ref.get("targetGUID")), user))
         selections.append(sel)
     values: dict[str, Any] = {}
     for vv in _children(el, "VariableValue"):
         ref = _child(vv, "VariableRef")
-        key = variables.get((ref.get("targetGUID") or "").strip().casefold(), "") if ref is not None else ""
+        key = variables.get(norm_guid(ref.get("targetGUID")), "") if ref is not None else ""
         value_el = next((c for c in vv if _local(c.tag).endswith("Value")), None)
         if key and value_el is not None:
             values[key] = (value_el.text or "").strip()
