@@ -15,7 +15,7 @@ from udsatte_nlp import review
 from udsatte_nlp.agreement import cohen_kappa, compare, first_placements, model_vs_person, sentence
 from udsatte_nlp.cli import app
 from udsatte_nlp.errors import ConfigError
-from udsatte_nlp.export import build_summary, export
+from udsatte_nlp.export import build_summary, export, pseudonymise
 from udsatte_nlp.export.qdpx import PERSON_USER, TOOL_USER
 from udsatte_nlp.records import Document, Unit
 from udsatte_nlp.refi.importer import import_coding
@@ -165,8 +165,7 @@ def test_pseudonymised_qdpx_masks_the_sources_and_keeps_offsets_exact(project, t
     for secret in ("Jørgen", "Østergård", "Mette", "28 91 47 06"):
         assert secret not in whole
     assert "[Person 1] fortalte" in whole and "[Telefon]" in whole and "Bolig" in whole
-    masked = {u["unit_id"]: u["text"] for u in __import__("udsatte_nlp.export", fromlist=["x"]).pseudonymise(
-        build_summary(project)).units}
+    masked = {u["unit_id"]: u["text"] for u in pseudonymise(build_summary(project)).units}
     sels = selections(root, texts)
     assert sorted(s[1] for s in sels) == sorted(masked.values())
 
@@ -335,8 +334,7 @@ def test_cli_import_coding_and_agreement(project, tmp_path):
 
 
 # -------------------------------------------------------------- codebooks
-QDC = """<?xml version="1.0" encoding="utf-8"?>
-<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo 14">
+CODES = """
   <Codes>
     <Code guid="00000000-0000-0000-0000-000000000001" name="Rammer" isCodable="false">
       <Description>Kun en gruppe</Description>
@@ -351,8 +349,10 @@ QDC = """<?xml version="1.0" encoding="utf-8"?>
       <Code guid="00000000-0000-0000-0000-000000000006" name="Andet" isCodable="true"/>
     </Code>
   </Codes>
-</CodeBook>
 """
+# a codebook as NVivo writes one, and a project (MAXQDA) holding the same codes
+QDC = f'<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo 14">{CODES}</CodeBook>\n'
+QDE = f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0" name="P" origin="MAXQDA 2022"><CodeBook>{CODES}</CodeBook></Project>\n'
 
 
 def test_hand_made_qdc_and_qdpx_work_as_codebooks(tmp_path):
@@ -362,12 +362,8 @@ def test_hand_made_qdc_and_qdpx_work_as_codebooks(tmp_path):
     assert [t.name for t in themes] == ["Bolig", "Skæve boliger", "Rammer / Andet", "Misbrug", "Misbrug / Andet"]
     assert themes[0].description == "Boliger til hjemløse og unge" and themes[3].description == "Behandling og ventetid"
     qdpx = tmp_path / "maxqda.qdpx"
-    project = QDC.replace("CodeBook xmlns", "Project name=\"P\" xmlns").replace("urn:QDA-XML:codebook:1.0",
-                                                                                 "urn:QDA-XML:project:1.0")
-    project = project.replace("<Codes>", "<CodeBook><Codes>").replace("</Codes>", "</Codes></CodeBook>")
-    project = project.replace("</CodeBook>\n", "</Project>\n").replace("</Codes></Project>", "</Codes></CodeBook>")
     with zipfile.ZipFile(qdpx, "w") as zf:
-        zf.writestr("project.qde", project)
+        zf.writestr("project.qde", QDE)
     assert [t.name for t in load_codebook(qdpx)] == [t.name for t in themes]
     assert read_codebook(qdpx)[2].path == ("Rammer", "Bolig", "Skæve boliger")
 
