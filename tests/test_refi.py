@@ -25,9 +25,7 @@ from udsatte_nlp.themes import load_codebook
 
 from .conftest import ROOT
 
-# ../shared beside the checkout (also one level up, for a git worktree in a folder of worktrees)
-XSD = next((p / "shared" / "refi-qda" / "Project-mrt2019.xsd" for p in (ROOT.parent, ROOT.parent.parent)
-            if (p / "shared" / "refi-qda" / "Project-mrt2019.xsd").exists()), ROOT.parent / "shared" / "x.xsd")
+XSD = ROOT.parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"  # REFI-QDA's schema (MIT), beside the checkout
 Q = "{urn:QDA-XML:project:1.0}"
 NS = {"q": "urn:QDA-XML:project:1.0"}
 runner = CliRunner()
