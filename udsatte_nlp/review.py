@@ -304,7 +304,7 @@ def map_points(
 #: Edits (store method names, and their names in the edit log) that change which
 #: inputs belong to which theme; only these make keywords and model labels stale.
 MEMBERSHIP_EDITS = frozenset({"move_units", "merge_themes", "split_theme", "mark_outlier", "revert_correction"})
-MEMBERSHIP_OPS = frozenset({"move", "merge", "split", "outlier", "revert"})
+MEMBERSHIP_OPS = frozenset({"move", "merge", "split", "outlier", "revert", "import"})
 
 
 def refresh_themes(store: Any) -> None:
@@ -565,6 +565,7 @@ MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "qdc": "application/xml",
+    "qdpx": "application/zip",
 }
 
 

@@ -13,6 +13,7 @@ html     one self-contained web page with the theme chart (inline SVG)
 csv      one row per input
 json     the whole summary (schema: ``udsatte_nlp/data/summary.schema.json``)
 qdc      REFI-QDA codebook for NVivo, ATLAS.ti and MAXQDA
+qdpx     REFI-QDA project: every document, every input coded with its theme
 =======  ==========================================================
 """
 
@@ -42,11 +43,13 @@ def _writer(module: str) -> Callable[[Summary, Path], None]:
 
 #: Format name → writer ``(summary, path)``. Modules are imported when used.
 FORMATS: dict[str, Callable[[Summary, Path], None]] = {
-    name: _writer(name) for name in ("docx", "xlsx", "md", "html", "csv", "json", "qdc")
+    name: _writer(name) for name in ("docx", "xlsx", "md", "html", "csv", "json", "qdc", "qdpx")
 }
+#: Formats that carry the documents' texts (the summary is built with ``sources=True``).
+PROJECT_FORMATS = {"qdpx"}
 #: File suffixes that name a format.
 SUFFIXES = {".docx": "docx", ".xlsx": "xlsx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-            ".csv": "csv", ".json": "json", ".qdc": "qdc"}  # fmt: skip
+            ".csv": "csv", ".json": "json", ".qdc": "qdc", ".qdpx": "qdpx"}  # fmt: skip
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
@@ -109,6 +112,9 @@ def export(
 
     refresh_if_stale(store)  # keywords and model labels left stale by a quick command-line edit
     summary = build_summary(store, title=title, year=year)
+
+
+    summary = build_summary(store, title=title, year=year, sources=fmt in PROJECT_FORMATS)
     if year is not None and not summary.n_units:
         years = ", ".join(str(y) for y in store.info()["years"]) or "ingen"
         raise ConfigError(f"Projektet har ingen input fra {year}", path=store.path, hint=f"År i projektet: {years}")

@@ -1,7 +1,12 @@
-"""Charts as inline SVG strings (no plotting library, no scripts, nothing fetched); the PNG charts for Word
-(:func:`share_intervals_png`) are drawn with matplotlib's Agg backend, in memory.
+"""Charts: inline SVG strings for the web page, PNG images for Word.
 
-Every text that goes into a chart is XML-escaped here.
+The SVG charts need no plotting library, no scripts and fetch nothing; every
+text that goes into one is XML-escaped here. The PNG charts (for documents
+people paste figures from) are drawn with matplotlib's Agg backend on a
+:class:`~matplotlib.figure.Figure` of their own (no pyplot, so no global state
+and safe in the app's threads): :func:`new_figure` and :func:`figure_png` are
+the shared frame, :func:`bar_chart_png` and :func:`bars_png` the theme sizes,
+:func:`share_intervals_png` the yearly shares with their intervals.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import NamedTuple
 from .summary import ThemeSummary, percent
 from .util import xml_safe
 
-__all__ = ["bar_chart_svg", "trend_chart_svg"]
+__all__ = ["bar_chart_svg", "trend_chart_svg", "bar_chart_png", "bars_png", "new_figure", "figure_png", "wrap_label"]
 
 _FONT = "font-family:Segoe UI,Helvetica,Arial,sans-serif"
 
@@ -252,3 +257,89 @@ def share_intervals_png(
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+# ----------------------------------------------------------------- PNG (matplotlib)
+#: Resolution of PNG charts: sharp in print and when pasted into a report.
+PNG_DPI = 200
+_PNG_FONT = 9
+
+
+def new_figure(width_in: float, height_in: float) -> tuple[object, object]:
+    """A matplotlib ``(figure, axes)`` on the Agg canvas, styled for reports (no top/right frame)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=_PNG_FONT)
+    return fig, ax
+
+
+def figure_png(fig: object, *, dpi: int = PNG_DPI) -> bytes:
+    """The figure as PNG bytes; the same figure always gives the same bytes (no time stamp or version)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})  # type: ignore[attr-defined]
+    return buf.getvalue()
+
+
+def wrap_label(text: str, width: int = 28, lines: int = 2) -> str:
+    """A label broken between words onto at most ``lines`` lines (the last one shortened with …)."""
+    import textwrap
+
+    parts = textwrap.wrap(xml_safe(text), width, break_long_words=False, break_on_hyphens=False) or [""]
+    if len(parts) > lines:
+        rest = " ".join(parts[lines - 1 :])
+        parts = parts[: lines - 1] + [textwrap.shorten(rest, width, placeholder="…") if " " in rest else _short(rest, width)]
+    return "\n".join(parts)
+
+
+def bars_png(
+    labels: Sequence[str],
+    values: Sequence[float],
+    colors: Sequence[str],
+    *,
+    notes: Sequence[str] | None = None,
+    title: str = "",
+    xlabel: str = "",
+    width_in: float = 6.3,
+) -> bytes:
+    """Horizontal bars, first on top, each with a note at its end (``"25 (16 %)"``)."""
+    n = max(len(labels), 1)
+    wrapped = [wrap_label(x) for x in labels]
+    rows = sum(max(1, w.count("\n") + 1) for w in wrapped)
+    fig, ax = new_figure(width_in, 0.6 + 0.24 * rows + 0.12 * n)
+    y = list(range(len(labels)))
+    ax.barh(y, values, color=list(colors), height=0.7)  # type: ignore[attr-defined]
+    ax.set_yticks(y, wrapped)  # type: ignore[attr-defined]
+    ax.invert_yaxis()  # type: ignore[attr-defined]
+    ax.tick_params(axis="y", length=0)  # type: ignore[attr-defined]
+    biggest = max(values, default=0) or 1
+    for i, v in enumerate(values):
+        if notes:
+            ax.text(v + biggest * 0.01, i, notes[i], va="center", fontsize=_PNG_FONT)  # type: ignore[attr-defined]
+    ax.set_xlim(0, biggest * 1.22)  # type: ignore[attr-defined]
+    ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[attr-defined]
+    if xlabel:
+        ax.set_xlabel(xlabel, fontsize=_PNG_FONT)  # type: ignore[attr-defined]
+    if title:
+        ax.set_title(xml_safe(title), fontsize=_PNG_FONT + 2, loc="left", fontweight="bold")  # type: ignore[attr-defined]
+    return figure_png(fig)
+
+
+def bar_chart_png(themes: Sequence[ThemeSummary], *, title: str = "Temaer efter antal input", width_in: float = 6.3) -> bytes:
+    """Each theme's number and share of inputs as horizontal bars in the theme's colour, largest first."""
+    return bars_png(
+        [t.label for t in themes],
+        [t.size for t in themes],
+        [t.color for t in themes],
+        notes=[f"{t.size} ({percent(t.share)})" for t in themes],
+        title=title,
+        xlabel="Antal input",
+        width_in=width_in,
+    )

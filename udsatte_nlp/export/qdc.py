@@ -14,7 +14,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .summary import Summary, percent
+from .summary import Summary, ThemeSummary, percent
 from .util import xml_safe
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -26,33 +26,54 @@ def code_guid(label: str) -> str:
     return str(uuid.uuid5(_GUID_NAMESPACE, " ".join(label.casefold().split()))).upper()
 
 
-def _description(summary: Summary, theme: object) -> str:
+#: How a code's description says who named the theme (``ThemeSummary.label_source``).
+LABEL_SOURCES = {
+    "model": "Navnet er foreslået af udsatte-nlp.",
+    "human": "Navnet er givet af en medarbejder.",
+    "codebook": "Navnet kommer fra kodebogen.",
+}
+
+
+def code_guids(themes: list[ThemeSummary]) -> dict[int, str]:
+    """``{theme id: code GUID}``: :func:`code_guid` of the label; two themes with one label still get two codes."""
+    out: dict[int, str] = {}
+    for t in themes:
+        guid = code_guid(t.label)
+        if guid in out.values():
+            guid = code_guid(f"{t.label}\x1f{t.id}")
+        out[t.id] = guid
+    return out
+
+
+def description(summary: Summary, theme: ThemeSummary, *, examples: bool = True) -> str:
+    """A code's description: the theme's description, size, keywords, who named it and (optionally) quotes.
+
+    :func:`udsatte_nlp.refi.reader` reads the ``Nøgleord:`` line and the examples back
+    when the file is used as a codebook.
+    """
     t = theme
-    lines = [t.description] if t.description else []  # type: ignore[attr-defined]
-    lines.append(f"{t.size} input ({percent(t.share)}) i «{summary.title}».")  # type: ignore[attr-defined]
-    if t.keywords:  # type: ignore[attr-defined]
-        lines.append("Nøgleord: " + ", ".join(t.keywords))  # type: ignore[attr-defined]
-    if t.representatives:  # type: ignore[attr-defined]
+    lines = [t.description] if t.description else []
+    lines.append(f"{t.size} input ({percent(t.share)}) i «{summary.title}».")
+    if t.keywords:
+        lines.append("Nøgleord: " + ", ".join(t.keywords))
+    lines.append(LABEL_SOURCES.get(t.label_source, LABEL_SOURCES["model"]))
+    if examples and t.representatives:
         lines.append("Eksempler:")
-        lines.extend(f"- {q}" for q in t.representatives)  # type: ignore[attr-defined]
+        lines.extend(f"- {q}" for q in t.representatives)
     return xml_safe("\n".join(lines))
 
 
 def write(summary: Summary, path: str | Path) -> None:
     root = ET.Element("CodeBook", {"xmlns": NAMESPACE, "origin": "udsatte-nlp"})
     codes = ET.SubElement(root, "Codes")
-    seen: set[str] = set()
+    guids = code_guids(summary.themes)
     for t in summary.themes:
-        guid = code_guid(t.label)
-        if guid in seen:  # two themes with the same label still need two codes
-            guid = code_guid(f"{t.label}\x1f{t.id}")
-        seen.add(guid)
         code = ET.SubElement(
             codes,
             "Code",
-            {"guid": guid, "name": xml_safe(t.label), "isCodable": "true", "color": t.color.upper()},
+            {"guid": guids[t.id], "name": xml_safe(t.label), "isCodable": "true", "color": t.color.upper()},
         )
-        ET.SubElement(code, "Description").text = _description(summary, t)
+        ET.SubElement(code, "Description").text = description(summary, t)
     ET.indent(root)
     with open(path, "wb") as fh:
         fh.write(b'<?xml version="1.0" encoding="utf-8"?>\n')

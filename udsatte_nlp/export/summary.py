@@ -23,7 +23,9 @@ __all__ = [
     "ThemeSummary",
     "YearCount",
     "DocumentSummary",
+    "SourceText",
     "build_summary",
+    "source_parts",
     "pseudonymise",
     "danish_date",
     "percent",
@@ -57,6 +59,7 @@ class ThemeSummary:
     representatives: list[str] = field(default_factory=list)
     over_time: list[YearCount] = field(default_factory=list)
     color: str = "#4C72B0"
+    label_source: str = "model"  # who named the theme: 'model', 'human' or 'codebook'
 
 
 @dataclass
@@ -67,6 +70,39 @@ class DocumentSummary:
     year: int | None
     format: str
     n_units: int
+
+
+@dataclass
+class SourceText:
+    """A document's text for a project export (.qdpx), as consecutive ``parts``.
+
+    Each part is ``(unit id, the input's text)`` or ``(None, text between inputs)``;
+    joined they are the document's cleaned text with every input written exactly as
+    the input reads (after reverted corrections, with a table row's spacing
+    collapsed), so ``text[start:end]`` of an input's span *is* its text, by
+    construction, also after pseudonymisation.
+    """
+
+    document: str
+    sha256: str
+    title: str | None
+    date: str | None
+    year: int | None
+    format: str
+    parts: list[tuple[int | None, str]]
+
+    @property
+    def text(self) -> str:
+        return "".join(p for _, p in self.parts)
+
+    def spans(self) -> dict[int, tuple[int, int]]:
+        """``{unit id: (start, end)}``: where each input is in :attr:`text`."""
+        out, pos = {}, 0
+        for uid, part in self.parts:
+            if uid is not None:
+                out[uid] = (pos, pos + len(part))
+            pos += len(part)
+        return out
 
 
 @dataclass
@@ -89,9 +125,15 @@ class Summary:
     n_human: int = 0  # inputs placed by a person
     method_note: str = ""
     pseudonymised: bool = False
+    # the model's first placement against the staff's final one: n, n_changed, kappa (None before any review)
+    agreement: dict[str, Any] | None = None
+    # each document's text with its inputs' spans; only filled for project exports (.qdpx)
+    sources: list[SourceText] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": SCHEMA_ID, **asdict(self)}
+        data = asdict(replace(self, sources=[]))
+        del data["sources"]  # the documents' full texts belong in a project export, not in the summary data
+        return {"schema": SCHEMA_ID, **data}
 
     @property
     def period(self) -> str:
@@ -138,13 +180,16 @@ def source_of(unit: dict[str, Any]) -> str:
     return text
 
 
-def build_summary(store: Any, *, title: str | None = None, year: int | None = None, n_quotes: int = 5) -> Summary:
+def build_summary(
+    store: Any, *, title: str | None = None, year: int | None = None, n_quotes: int = 5, sources: bool = False
+) -> Summary:
     """Read the project into a :class:`Summary`.
 
     ``year`` restricts it to the inputs of one year (shares are then of that
     year's inputs, and themes without inputs that year are left out).
     ``n_quotes`` representative inputs are chosen per theme: the most
-    confident first, each text once.
+    confident first, each text once. ``sources`` adds each document's text
+    (:class:`SourceText`) for project exports.
     """
     units = store.unit_table()
     for u in units:
@@ -184,6 +229,7 @@ def build_summary(store: Any, *, title: str | None = None, year: int | None = No
                 is_outlier=bool(t["is_outlier"]),
                 representatives=quotes,
                 over_time=[YearCount(y.year, counts.get(y.year, 0), counts.get(y.year, 0) / y.n) for y in years],
+                label_source=_label_source(t),
             )
         )
     themes.sort(key=lambda t: (t.is_outlier, -t.size, t.id))
@@ -227,9 +273,75 @@ def build_summary(store: Any, *, title: str | None = None, year: int | None = No
         years=years,
         year=year,
         n_human=sum(1 for u in units if u.get("assigned_by") == "human"),
+        agreement=_agreement(store, [u["unit_id"] for u in units]),
+        sources=source_texts(store, {d.name for d in documents}) if sources else [],
     )
     summary.method_note = method_note(summary)
     return summary
+
+
+def _label_source(theme: Any) -> str:
+    if theme["label_source"] == "human":
+        return "human"
+    return "codebook" if theme["source"] == "codebook" else "model"
+
+
+def _agreement(store: Any, unit_ids: list[int]) -> dict[str, Any] | None:
+    from ..agreement import model_vs_person
+
+    result = model_vs_person(store, unit_ids)
+    if not result.reviewed or not result.n:
+        return None
+    return {"n": result.n, "n_changed": result.n_changed, "kappa": result.kappa}
+
+
+def source_parts(clean_text: str, units: Any) -> list[tuple[int | None, str]]:
+    """A document's text as ``(unit id | None, text)`` parts in which each input reads exactly as its text.
+
+    ``units`` (rows or dicts with ``id``, ``text``, ``char_start``, ``char_end``, in
+    document order) are located by their span in ``clean_text``; the span is replaced
+    by the input's text, which differs from it where a correction was reverted or a
+    table row's spacing collapsed. An input without a usable span (none recorded, or
+    overlapping the previous one) is looked for from the previous input on, and
+    otherwise put on a line of its own there. Text between inputs is kept as it is.
+    """
+    parts: list[tuple[int | None, str]] = []
+    pos = 0
+    for u in units:
+        text = str(u["text"])
+        s, e = u["char_start"], u["char_end"]
+        if s is None or e is None or not (pos <= s <= e <= len(clean_text)):
+            i = clean_text.find(text, pos) if text else -1
+            s, e = (i, i + len(text)) if i >= 0 else (None, None)
+        if s is None:
+            before = parts[-1][1] if parts else ""
+            if before and not before.endswith("\n"):
+                parts.append((None, "\n"))
+            parts += [(int(u["id"]), text), (None, "\n")]
+            continue
+        if s > pos:
+            parts.append((None, clean_text[pos:s]))
+        parts.append((int(u["id"]), text))
+        pos = e
+    if pos < len(clean_text):
+        parts.append((None, clean_text[pos:]))
+    return parts
+
+
+def source_texts(store: Any, documents: set[str] | None = None) -> list[SourceText]:
+    """:class:`SourceText` of each of the project's documents (or those named in ``documents``)."""
+    out = []
+    for d in store.documents():
+        if documents is not None and d["name"] not in documents:
+            continue
+        units = store.conn.execute(
+            "SELECT id, text, char_start, char_end FROM units WHERE document_id = ? ORDER BY seq", (d["id"],)
+        ).fetchall()
+        years = {r[0] for r in store.conn.execute("SELECT DISTINCT year FROM units WHERE document_id = ?", (d["id"],))}
+        year = d["year"] if d["year"] is not None else (next(iter(years)) if len(years) == 1 else None)
+        out.append(SourceText(d["name"], d["sha256"], d["title"], d["date"], year, d["format"],
+                              source_parts(d["clean_text"], units)))  # fmt: skip
+    return out
 
 
 def method_note(summary: Summary) -> str:
@@ -248,6 +360,11 @@ def method_note(summary: Summary) -> str:
     ]
     if summary.n_human:
         parts.append(f"{summary.n_human} input er placeret i et tema af en medarbejder.")
+    if summary.agreement:
+        from ..agreement import Agreement, sentence
+
+        a = summary.agreement
+        parts.append(sentence(Agreement("model", "medarbejder", a["n"], a["n"] - a["n_changed"], a["kappa"])))
     parts.append(
         "Temaernes navne, nøgleord og citater er forslag fra værktøjet, som bør læses igennem."
         " Andelen er temaets antal input delt med alle input; citaterne er de input, der ligner temaet mest."
@@ -280,6 +397,8 @@ def pseudonymise(summary: Summary, pseudonymiser: Any = None) -> Summary:
         texts += [d.name, d.title or ""]
     for c in summary.corrections:
         texts.append(c["after"])
+    for s in summary.sources:  # last, so that people are numbered as in the other formats
+        texts += [s.document, s.title or "", *(part for uid, part in s.parts if uid is None)]
     p.learn(texts)
 
     def units() -> list[dict[str, Any]]:
@@ -314,14 +433,28 @@ def pseudonymise(summary: Summary, pseudonymiser: Any = None) -> Summary:
         for t in summary.themes
     ]
     documents = [replace(d, name=p(d.name), title=p(d.title)) for d in summary.documents]
+    masked_units = units()
+    by_id = {u["unit_id"]: u["text"] for u in masked_units}
+    sources = [
+        replace(
+            s,
+            document=p(s.document),
+            title=p(s.title),
+            # an input reads as in every other format; the text between inputs is masked on its own
+            parts=[(uid, by_id[uid] if uid in by_id else p(part)) if uid is not None else (None, p(part))
+                   for uid, part in s.parts],
+        )
+        for s in summary.sources
+    ]  # fmt: skip
     result = replace(
         summary,
         title=p(summary.title),
         themes=themes,
-        units=units(),
+        units=masked_units,
         documents=documents,
         corrections=corrections(),
         pseudonymised=True,
+        sources=sources,
     )
     result.method_note = method_note(result)
     return result

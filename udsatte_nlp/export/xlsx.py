@@ -1,5 +1,8 @@
 """Excel export (openpyxl): sheets ``Temaer``, ``Input``, ``Rettelser`` and, with several years, ``Over tid``.
 
+``Temaer`` holds a native Excel bar chart of the themes' sizes (the same chart
+as the Word report's image), which staff can restyle and paste.
+
 Every text cell goes through :func:`~udsatte_nlp.export.util.sheet_cell`, so an
 input such as ``=HYPERLINK(…)`` stays text and control characters never break
 the file.
@@ -73,6 +76,8 @@ def write(summary: Summary, path: str | Path) -> None:
         cell.number_format = _PERCENT
     ws.append([])
     ws.append([sheet_cell("Metode"), sheet_cell(summary.method_note)])
+    if summary.themes:
+        _size_chart(ws, summary, anchor=f"B{ws.max_row + 2}")
 
     ws = _sheet(
         wb,
@@ -110,6 +115,41 @@ def write(summary: Summary, path: str | Path) -> None:
     if len(summary.years) > 1:
         _over_time(wb, summary)
     wb.save(str(path))
+
+
+def _size_chart(ws: Any, summary: Summary, anchor: str) -> None:
+    """A horizontal bar chart of column D (``Antal input``) by theme, largest on top, bars in the themes' colours."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.chart.marker import DataPoint
+
+    n = len(summary.themes)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = "Temaer efter antal input"
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=4, min_row=1, max_row=n + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=n + 1))
+    series = chart.series[0]
+    for i, t in enumerate(summary.themes):
+        point = DataPoint(idx=i)
+        point.graphicalProperties.solidFill = t.color.lstrip("#").upper()
+        point.graphicalProperties.line.solidFill = t.color.lstrip("#").upper()
+        series.dPt.append(point)
+    series.dLbls = DataLabelList()
+    series.dLbls.showVal = True
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        setattr(series.dLbls, flag, False)
+    chart.gapWidth = 40
+    chart.x_axis.scaling.orientation = "maxMin"  # the first (largest) theme on top, as in the table
+    chart.y_axis.crosses = "max"  # and the value axis stays at the bottom
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.title = "Antal input"
+    chart.y_axis.majorGridlines = None
+    chart.width, chart.height = 22, max(7.5, 1.0 * n + 3)
+    ws.add_chart(chart, anchor)
 
 
 def _over_time(wb: Any, summary: Summary) -> None:

@@ -446,6 +446,7 @@ class ProjectStore:
         mark_outlier,
         merge_themes,
         move_units,
+        place_units,
         redo,
         rename_theme,
         revert_correction,

@@ -170,6 +170,41 @@ def move_units(store: Any, unit_ids: Sequence[int], theme_id: int, *, expected_r
         return _record(store, "move", f"{len(changes)} input flyttet til «{label}»", changes)
 
 
+def place_units(
+    store: Any,
+    placements: Mapping[int, int | str],
+    *,
+    summary: str,
+    new_themes: Mapping[str, str] | None = None,
+    op: str = "import",
+    expected_revision: int | None = None,
+) -> tuple[int, dict[str, int]]:
+    """Place inputs as a person decided elsewhere (codings from a QDA program), as ONE undoable edit.
+
+    ``placements`` maps a unit id to a theme id, or to the label of a new theme,
+    which is created in the same edit (its description from ``new_themes``). The
+    units become human placements, like :func:`move_units`. Returns the edit id
+    and ``{label: id}`` of the themes created.
+    """
+    if not placements:
+        raise ConfigError("Ingen input at placere")
+    with store.atomic():
+        store.check_revision(expected_revision)
+        changes: list[Change] = []
+        created: dict[str, int] = {}
+        for label in dict.fromkeys(v for v in placements.values() if isinstance(v, str)):
+            theme_id, ch = _insert_theme(store, label, description=(new_themes or {}).get(label, ""))
+            created[label] = theme_id
+            changes.append(ch)
+        by_theme: dict[int, list[int]] = {}
+        for unit_id, target in placements.items():
+            by_theme.setdefault(created[target] if isinstance(target, str) else int(target), []).append(int(unit_id))
+        for theme_id, units in by_theme.items():
+            _theme_exists(store, theme_id)
+            changes.extend(_move_changes(store, units, theme_id))
+        return _record(store, op, summary, changes), created
+
+
 def merge_themes(store: Any, theme_ids: Sequence[int], into: int, *, expected_revision: int | None = None) -> int:
     """Merge themes into ``into``: their units move there and they are deactivated."""
     sources = [int(t) for t in dict.fromkeys(theme_ids) if int(t) != int(into)]

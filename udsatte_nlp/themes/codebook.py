@@ -1,4 +1,4 @@
-"""Codebooks: the themes staff already want, as a TOML file.
+"""Codebooks: the themes staff already want, as a TOML file or a REFI-QDA codebook.
 
 .. code-block:: toml
 
@@ -7,10 +7,16 @@
     description = "At borgernes rettigheder respekteres"
     keywords = ["rettigheder", "klage", "afgørelse"]
     examples = ["Man skal kunne klage uden at være bange"]
+
+A ``.qdc`` codebook or a ``.qdpx`` project from NVivo, ATLAS.ti, MAXQDA or
+QualCoder works as it is (read by :mod:`udsatte_nlp.refi.reader`): every codable
+code is a theme, nested codes included, with its ``Description`` as the
+description; a code that only groups others (``isCodable="false"``) is skipped.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError
+from ..refi.reader import QdaCode, read_codebook
 
 __all__ = ["CodebookTheme", "load_codebook", "parse_codebook", "theme_centres"]
 
@@ -93,14 +100,70 @@ def parse_codebook(text: str, source: str = "<codebook>") -> list[CodebookTheme]
 
 
 def load_codebook(path: str | Path) -> list[CodebookTheme]:
+    """The themes of a codebook: TOML, or REFI-QDA (``.qdc`` codebook, ``.qdpx`` project)."""
     p = Path(path)
     if not p.is_file():
         raise ConfigError("Kodebogen findes ikke", path=p, hint="Tjek stien til --codebook")
+    if p.suffix.lower() in (".qdc", ".qdpx"):
+        return codebook_from_codes(read_codebook(p), str(p))
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError("Kodebogen er ikke UTF-8", path=p, hint="Gem filen som UTF-8") from None
     return parse_codebook(text, str(p))
+
+
+def codebook_from_codes(codes: list[QdaCode], source: str = "<codebook>") -> list[CodebookTheme]:
+    """Codebook themes from REFI-QDA codes: one per codable code, in the file's order.
+
+    A name used by two codes (``Andet`` under two parents) becomes the code's path
+    (``Bolig / Andet``). A description in the layout udsatte-nlp writes gives back
+    its keywords (``Nøgleord: …``) and examples (``Eksempler:`` and ``- …`` lines);
+    any other description is kept as it is.
+    """
+    codable = [c for c in codes if c.codable]
+    if not codable:
+        raise ConfigError(
+            "Kodebogen har ingen koder, der kan kodes med", path=source,
+            hint="Eksportér en kodebog med mindst én kode",
+        )  # fmt: skip
+    counts: dict[str, int] = {}
+    for c in codable:
+        counts[c.name.casefold()] = counts.get(c.name.casefold(), 0) + 1
+    out: list[CodebookTheme] = []
+    seen: set[str] = set()
+    for c in codable:
+        name = c.name if counts[c.name.casefold()] == 1 else " / ".join(c.path)
+        if name.casefold() in seen:
+            raise ConfigError(f"Koden «{name}» står der to gange", path=source, hint="Giv koderne forskellige navne")
+        seen.add(name.casefold())
+        description, keywords, examples = _split_description(c.description)
+        out.append(CodebookTheme(name, description, keywords, examples))
+    return out
+
+
+_OWN_LINE = re.compile(r"^\d+ input \([\d,]+ %\) i «.*»\.$|^Navnet (?:er foreslået af udsatte-nlp|er givet af en medarbejder|kommer fra kodebogen)\.$")
+
+
+def _split_description(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """``(description, keywords, examples)`` from a code's description (see :func:`codebook_from_codes`)."""
+    keep: list[str] = []
+    keywords: list[str] = []
+    examples: list[str] = []
+    in_examples = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if in_examples and stripped.startswith("- "):
+            examples.append(stripped[2:].strip())
+            continue
+        in_examples = False
+        if stripped.startswith("Nøgleord:"):
+            keywords += [k.strip() for k in stripped[len("Nøgleord:") :].split(",") if k.strip()]
+        elif stripped == "Eksempler:":
+            in_examples = True
+        elif not _OWN_LINE.match(stripped):
+            keep.append(line)
+    return "\n".join(keep).strip(), tuple(keywords), tuple(e for e in examples if e)
 
 
 def theme_centres(codebook: list[CodebookTheme], embedder: object, mean: np.ndarray) -> np.ndarray:

@@ -331,11 +331,15 @@ def phrase_candidates(
 
 
 def describe(label: str, keywords: Sequence[str], size: int, total: int) -> str:
-    """A one-sentence Danish description of a model theme, for staff to rewrite."""
-    share = 100 * size / max(total, 1)
+    """A one-sentence Danish description of a model theme, for staff to rewrite.
+
+    It does not state the theme's size (``size`` and ``total`` are accepted for
+    callers): the size changes as people move inputs, and every report shows it
+    beside the description, so it would be said twice and soon be wrong.
+    """
     kw = [k for k in keywords if k.lower() not in label.lower()][:4]
     words = f" Typiske ord: {', '.join(kw)}." if kw else ""
-    return f"{size} input ({share:.0f} %) handler om {label.lower()}.{words}"
+    return f"Handler om {label.lower()}.{words}"
 
 
 def refresh_keywords(store: object, top_n: int = 8) -> None:

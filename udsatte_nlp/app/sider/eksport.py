@@ -20,6 +20,7 @@ DESCRIPTIONS = {
     "html": "Én selvstændig webside med graf",
     "json": "Hele opsamlingen som data",
     "qdc": "Kodebog til NVivo, ATLAS.ti og MAXQDA (REFI-QDA)",
+    "qdpx": "Projekt til NVivo, ATLAS.ti, MAXQDA og QualCoder: alle dokumenter, hvert input kodet (REFI-QDA)",
 }
 
 

@@ -43,7 +43,8 @@ def _analyse(project: str, files: list, codebook, n_themes: int | None, seed: in
             paths.append(path)
         codebook_path = None
         if codebook is not None:
-            codebook_path = folder / ".kodebog.toml"
+            suffix = Path(codebook.name).suffix.lower()
+            codebook_path = folder / f".kodebog{suffix if suffix in ('.qdc', '.qdpx') else '.toml'}"
             codebook_path.write_bytes(codebook.getvalue())
         bar = st.progress(0.0, text="Starter …")
 
@@ -97,8 +98,9 @@ def main() -> None:
     if mode == MODES[1]:
         n_themes = int(st.number_input("Antal temaer", min_value=2, max_value=40, value=6, key="nyt_antal"))
     elif mode == MODES[2]:
-        codebook = st.file_uploader("Kodebog", type=["toml"], key="nyt_kodebog",
-                                    help="[[theme]] med name, og gerne description, keywords og examples.")
+        codebook = st.file_uploader("Kodebog", type=["toml", "qdc", "qdpx"], key="nyt_kodebog",
+                                    help="TOML med [[theme]] (name, og gerne description, keywords og examples), eller en "
+                                         "REFI-QDA-kodebog (.qdc) eller et projekt (.qdpx) fra NVivo, ATLAS.ti, MAXQDA eller QualCoder.")
     with st.expander("Avanceret"):
         seed = int(st.number_input("Tilfældighedsfrø", min_value=0, value=0, key="nyt_seed",
                                    help="Samme filer og samme frø giver samme temaer."))

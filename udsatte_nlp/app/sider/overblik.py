@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from udsatte_nlp.agreement import model_vs_person, sentence
 from udsatte_nlp.app import state
 from udsatte_nlp.app.state import md
 
@@ -31,6 +32,10 @@ def main() -> None:
     cols[1].metric("Input", info["units"])
     cols[2].metric("Temaer", len(themes))
     cols[3].metric("Manuelle ændringer", info["edits"])
+    agreement = sentence(model_vs_person(store))  # "Medarbejderne flyttede 18 % af input; … κ = 0,71."
+    if agreement:
+        st.caption(md(agreement), help="Cohens κ mellem modellens første placering og jeres endelige: 1 er fuld enighed,"
+                                       " 0 er ikke bedre end tilfældigt. Se også 'udsatte-nlp agreement'.")
 
     frame = pd.DataFrame(
         {
