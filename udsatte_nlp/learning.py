@@ -207,46 +207,36 @@ def place(
     keywords and model labels are only marked stale (:func:`udsatte_nlp.review.refresh_if_stale`
     recomputes them before they are next shown), which keeps a command-line call fast.
     """
-    from .store.edits import _insert_theme, _move_changes, _record
-
     if not placements:
         raise ConfigError("Angiv mindst én placering", hint="Fx --place 12=Bolig")
     with store.atomic():
         store.check_revision(expected_revision)
         themes = {r["label"].casefold(): int(r["id"]) for r in store.conn.execute(
             "SELECT id, label FROM themes WHERE active = 1 ORDER BY is_outlier, position, id")}
-        active_ids = set(themes.values())
-        changes = []
-        created = []
-        targets: dict[int, int] = {}
+        active = set(themes.values())
+        targets: dict[int, int | str] = {}
         for unit_id, theme in placements:
             if store.conn.execute("SELECT 1 FROM units WHERE id = ?", (int(unit_id),)).fetchone() is None:
                 raise ConfigError(f"Input {unit_id} findes ikke i projektet", path=store.path,
                                   hint="Se inputtenes numre med 'udsatte-nlp review --next 10'")
-            if isinstance(theme, int):
-                if theme not in active_ids:
-                    raise ConfigError(f"Tema {theme} findes ikke", path=store.path, hint="Vælg et eksisterende tema")
-                theme_id = theme
-            else:
-                theme_id = themes.get(theme.casefold())
-                if theme_id is None:
-                    theme_id, ch = _insert_theme(store, theme)
-                    changes.append(ch)
-                    created.append(theme)
-                    themes[theme.casefold()] = theme_id
-                    active_ids.add(theme_id)
-            targets[int(unit_id)] = theme_id
-        for unit_id, theme_id in targets.items():
-            changes.extend(_move_changes(store, [unit_id], theme_id))
-        moved = relearn_changes(store, embedder=embedder) if learn else []
-        changes.extend(moved)
-        names = sorted({store.theme(t)["label"] for t in targets.values()})
-        summary = f"{len(targets)} input placeret i {', '.join(f'«{n}»' for n in names)}"
-        if created:
-            summary += f" (nyt tema: {', '.join(f'«{c}»' for c in created)})"
-        if moved:
-            summary += f"; {len(moved)} andre input flyttet af modellen"
-        edit_id = _record(store, "place", summary, changes)
+            if isinstance(theme, int) and theme not in active:
+                raise ConfigError(f"Tema {theme} findes ikke", path=store.path, hint="Vælg et eksisterende tema")
+            targets[int(unit_id)] = theme if isinstance(theme, int) else themes.get(theme.casefold(), theme)
+        names = sorted({store.theme(t)["label"] if isinstance(t, int) else t for t in targets.values()})
+        created = sorted({t for t in targets.values() if isinstance(t, str)})
+        moved: list[dict[str, Any]] = []
+
+        def relearnt() -> list[dict[str, Any]]:
+            moved.extend(relearn_changes(store, embedder=embedder) if learn else [])
+            return moved
+
+        def summary(n_moved: int) -> str:
+            text = f"{len(targets)} input placeret i {', '.join(f'«{n}»' for n in names)}"
+            if created:
+                text += f" (nyt tema: {', '.join(f'«{c}»' for c in created)})"
+            return text + (f"; {n_moved} andre input flyttet af modellen" if n_moved else "")
+
+        edit_id, _ = store.place_units(targets, summary=summary, op="place", then=relearnt)
         _refresh_keywords(store, refresh)
         return edit_id, len(moved)
 

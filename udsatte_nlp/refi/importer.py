@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ProjectError
 from .reader import QdaCode, QdaProject, QdaSource, read_project
 
 __all__ = ["ImportResult", "CodingMap", "import_coding", "coded_units", "map_codings", "position_map", "describe"]
@@ -53,6 +53,7 @@ class ImportResult:
     problems: list[str] = field(default_factory=list)
     conflicts: int = 0  # inputs a person coded with several codes (the one covering most won)
     edit_id: int | None = None
+    relearnt: int = 0  # inputs no person placed that the model moved, learning from the import
 
 
 @dataclass
@@ -256,8 +257,12 @@ def _theme_for(code: QdaCode, themes: list[Any]) -> int | None:
     return None
 
 
-def import_coding(store: Any, path: str | Path, *, refresh: bool = True) -> ImportResult:
+def import_coding(store: Any, path: str | Path, *, refresh: bool = True, learn: bool = True) -> ImportResult:
     """Turn the codings in a ``.qdpx`` file into a person's placements, as one undoable edit.
+
+    With ``learn`` the inputs no person has placed are re-placed in the same edit, learning
+    from every person's placement so far (:func:`udsatte_nlp.learning.relearn_changes`);
+    ``result.relearnt`` says how many changed theme.
 
     Raises :class:`~udsatte_nlp.errors.ConfigError` for a file that cannot be read,
     or whose codings fit none of the project's documents.
@@ -303,9 +308,23 @@ def import_coding(store: Any, path: str | Path, *, refresh: bool = True) -> Impo
     summary = f"Kodninger fra «{path.name}»: {result.moved} input flyttet, {result.confirmed} bekræftet"
     if new:
         summary += f", {len(new)} {'nyt tema' if len(new) == 1 else 'nye temaer'}"
+    def relearnt() -> list[dict[str, Any]]:
+        if not learn:
+            return []
+        from ..learning import relearn_changes
+
+        try:
+            return relearn_changes(store)
+        except ProjectError:  # no vectors of the project's model: the placements stand alone
+            return []
+
+    def with_moved(n: int) -> str:
+        result.relearnt = n
+        return summary + (f"; {n} andre input flyttet af modellen" if n else "")
+
     with store.atomic():
         result.edit_id, created = store.place_units(
-            placements, summary=summary, new_themes=descriptions, expected_revision=revision
+            placements, summary=with_moved, new_themes=descriptions, then=relearnt, expected_revision=revision
         )
         if refresh:
             from ..themes import refresh_keywords
@@ -326,6 +345,8 @@ def describe(result: ImportResult) -> list[str]:
         lines.append("Nye temaer: " + ", ".join(f"«{t}»" for t in result.new_themes) + ".")
     if result.conflicts:
         lines.append(f"{result.conflicts} input havde flere koder; den kode, der dækkede mest af inputtet, blev brugt.")
+    if result.relearnt:
+        lines.append(f"Modellen lærte af placeringerne og flyttede {result.relearnt} andre input.")
     if result.edit_id is not None:
         lines.append("Importen er én ændring i projektets log og kan fortrydes i appen.")
     return lines

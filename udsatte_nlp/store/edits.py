@@ -13,7 +13,7 @@ These functions are bound as methods of :class:`~udsatte_nlp.store.ProjectStore`
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -174,17 +174,21 @@ def place_units(
     store: Any,
     placements: Mapping[int, int | str],
     *,
-    summary: str,
+    summary: str | Callable[[int], str],
     new_themes: Mapping[str, str] | None = None,
     op: str = "import",
+    then: Callable[[], list[Change]] | None = None,
     expected_revision: int | None = None,
 ) -> tuple[int, dict[str, int]]:
-    """Place inputs as a person decided elsewhere (codings from a QDA program), as ONE undoable edit.
+    """Place inputs as a person decided (in the review queue, or codings from a QDA program),
+    as ONE undoable edit.
 
     ``placements`` maps a unit id to a theme id, or to the label of a new theme,
     which is created in the same edit (its description from ``new_themes``). The
-    units become human placements, like :func:`move_units`. Returns the edit id
-    and ``{label: id}`` of the themes created.
+    units become human placements, like :func:`move_units`. ``then`` runs inside the
+    same transaction afterwards and returns further changes for the same edit (what
+    relearning moved); ``summary`` may be a function of how many there were.
+    Returns the edit id and ``{label: id}`` of the themes created.
     """
     if not placements:
         raise ConfigError("Ingen input at placere")
@@ -202,7 +206,9 @@ def place_units(
         for theme_id, units in by_theme.items():
             _theme_exists(store, theme_id)
             changes.extend(_move_changes(store, units, theme_id))
-        return _record(store, op, summary, changes), created
+        extra = then() if then is not None else []
+        text = summary(len(extra)) if callable(summary) else summary
+        return _record(store, op, text, changes + extra), created
 
 
 def merge_themes(store: Any, theme_ids: Sequence[int], into: int, *, expected_revision: int | None = None) -> int:
