@@ -243,6 +243,8 @@ def write(summary: Summary, path: str | Path) -> None:
         doc.add_heading(xml_safe(f"{i}. {t.label}"), level=1)
         desc = doc.add_paragraph()
         desc.add_run(xml_safe(t.description) if t.description else T.NO_DESCRIPTION).italic = True
+        if T.quality_line(t):
+            doc.add_paragraph(xml_safe(T.quality_line(t)))
         facts = doc.add_paragraph()
         facts.add_run(T.size_line(t)).bold = True
         facts.add_run("\nNøgleord: ").bold = True

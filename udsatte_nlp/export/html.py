@@ -74,6 +74,8 @@ def render(summary: Summary) -> str:
         out.append(f'<section id="tema-{i}">')
         out.append(f"<h2>{i}. {_e(t.label)}</h2>")
         out.append(f"<p><em>{_e(t.description) if t.description else T.NO_DESCRIPTION}</em></p>")
+        if T.quality_line(t):
+            out.append(f'<p class="note">{_e(T.quality_line(t))}</p>')
         facts = f"<strong>{_e(T.size_line(t))}</strong><br>Nøgleord: {_e(T.keywords_line(t))}"
         if several:
             facts += f"<br>Over tid: {_e(T.over_time_line(t))}"

@@ -36,6 +36,8 @@ def render(summary: Summary) -> str:
     for i, t in enumerate(summary.themes, start=1):
         lines += [f'<a id="tema-{i}"></a>', "", f"## {i}. {md_escape(t.label)}", ""]
         lines += [f"*{md_escape(t.description)}*" if t.description else T.NO_DESCRIPTION, ""]
+        if T.quality_line(t):
+            lines += [md_escape(T.quality_line(t)), ""]
         lines += [f"**{T.size_line(t)}**  ", f"Nøgleord: {md_escape(T.keywords_line(t))}"]
         if T.several_years(summary):
             lines[-1] += "  "

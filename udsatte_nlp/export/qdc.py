@@ -31,6 +31,8 @@ LABEL_SOURCES = {
     "model": "Navnet er foreslået af udsatte-nlp.",
     "human": "Navnet er givet af en medarbejder.",
     "codebook": "Navnet kommer fra kodebogen.",
+    "meaning": "Navnet er valgt af udsatte-nlp ud fra temaets betydning.",
+    "vocabulary": "Navnet er valgt af udsatte-nlp blandt socialpolitiske temanavne ud fra temaets betydning.",
 }
 
 

@@ -59,7 +59,9 @@ class ThemeSummary:
     representatives: list[str] = field(default_factory=list)
     over_time: list[YearCount] = field(default_factory=list)
     color: str = "#4C72B0"
-    label_source: str = "model"  # who named the theme: 'model', 'human' or 'codebook'
+    label_source: str = "model"  # who named the theme: 'model', 'meaning', 'vocabulary', 'human' or 'codebook'
+    label_support: float | None = None  # share of its inputs that contain the label's head word
+    mixed: bool = False  # «blandet tema»: its inputs do not hold together (see themes.quality)
 
 
 @dataclass
@@ -230,6 +232,8 @@ def build_summary(
                 representatives=quotes,
                 over_time=[YearCount(y.year, counts.get(y.year, 0), counts.get(y.year, 0) / y.n) for y in years],
                 label_source=_label_source(t),
+                label_support=t["label_support"] if "label_support" in t.keys() else None,
+                mixed=bool(t["mixed"]) if "mixed" in t.keys() else False,
             )
         )
     themes.sort(key=lambda t: (t.is_outlier, -t.size, t.id))
@@ -281,8 +285,8 @@ def build_summary(
 
 
 def _label_source(theme: Any) -> str:
-    if theme["label_source"] == "human":
-        return "human"
+    if theme["label_source"] in ("human", "meaning", "vocabulary"):
+        return theme["label_source"]
     return "codebook" if theme["source"] == "codebook" else "model"
 
 

@@ -16,6 +16,18 @@ def subtitle(summary: Summary) -> str:
     return " · ".join(parts)
 
 
+def quality_line(theme: ThemeSummary) -> str:
+    """What a reader should know about a theme's name and coherence, or ``""``."""
+    notes = []
+    if theme.mixed:
+        notes.append("Blandet tema: inputtene hænger ikke godt sammen – overvej at dele det.")
+    if theme.label_source in ("meaning", "vocabulary") and theme.label_support is not None:
+        notes.append(
+            f"Navnet er valgt ud fra temaets betydning; {percent(theme.label_support)} af inputtene bruger selve ordet."
+        )
+    return " ".join(notes)
+
+
 def size_line(theme: ThemeSummary) -> str:
     return f"{theme.size} input ({percent(theme.share)} af alle input)"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from . import text as T
 from .summary import Summary
 from .util import sheet_cell, xml_safe
 
@@ -57,7 +58,7 @@ def write(summary: Summary, path: str | Path) -> None:
     ws = _sheet(
         wb,
         "Temaer",
-        ["Nr.", "Tema", "Beskrivelse", "Antal input", "Andel", "Nøgleord", "Udvalgte citater"],
+        ["Nr.", "Tema", "Beskrivelse", "Antal input", "Andel", "Nøgleord", "Udvalgte citater", "Bemærkning"],
         [
             [
                 i,
@@ -67,10 +68,11 @@ def write(summary: Summary, path: str | Path) -> None:
                 t.share,
                 ", ".join(t.keywords),
                 "\n".join(f"»{q}«" for q in t.representatives),
+                T.quality_line(t),
             ]
             for i, t in enumerate(summary.themes, start=1)
         ],
-        [5, 34, 40, 12, 9, 40, 80],
+        [5, 34, 40, 12, 9, 40, 80, 40],
     )
     for cell in ws["E"][1:]:
         cell.number_format = _PERCENT
