@@ -336,6 +336,12 @@ def info(project: ProjectOpt) -> None:
         typer.echo(f"Projekt:     {data['path']} (skemaversion {data['schema_version']})")
         typer.echo(f"Dokumenter:  {data['documents']}" + (f"  (år: {', '.join(map(str, data['years']))})" if data["years"] else ""))
         typer.echo(f"Input:       {data['units']} ({data['duplicates']} dubletter)")
+        from .cut import MAX_UNIT_WORDS
+
+        typer.echo(
+            f"Opdelt:      {data['cut_units']} input skåret ud af lange tekststykker uden punktum"
+            f" (højst {MAX_UNIT_WORDS} ord pr. input)"
+        )
         typer.echo(f"Rettelser:   {data['corrections']}")
         typer.echo(f"Embeddings:  {data['embeddings']}")
         typer.echo(f"Kørsler:     {data['runs']}")

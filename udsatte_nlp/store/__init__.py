@@ -448,6 +448,8 @@ class ProjectStore:
             "documents": one("SELECT count(*) FROM documents"),
             "units": one("SELECT count(*) FROM units"),
             "duplicates": one("SELECT count(*) FROM units WHERE duplicate_of IS NOT NULL"),
+            # inputs cut out of text without sentence punctuation (see udsatte_nlp.cut)
+            "cut_units": one("SELECT count(*) FROM units WHERE json_extract(metadata, '$.cut') IS NOT NULL"),
             "corrections": one("SELECT count(*) FROM corrections"),
             "embeddings": one("SELECT count(*) FROM embeddings"),
             "runs": one("SELECT count(*) FROM runs"),
