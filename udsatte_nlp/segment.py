@@ -39,6 +39,7 @@ __all__ = [
     "ABBREVIATIONS",
     "chrome_key",
     "duplicate_key",
+    "first_heading",
     "is_debris",
     "segment",
     "segment_rows",
@@ -456,6 +457,28 @@ def _span(p: _Piece) -> tuple[int, int]:
 
 def _heading_text(p: _Piece) -> str:
     return _ENDS_COLON.sub("", p.text).strip() or p.text
+
+
+def first_heading(text: str, *, chrome: Collection[str] = (), within: int = 5, max_lines: int = 2) -> str | None:
+    """The first heading of cleaned ``text`` (as :func:`segment` reads it: consecutive title lines,
+    at most ``max_lines``, joined by `` – ``) when it comes before ``within`` pieces of content, else ``None``.
+    Web debris and ``chrome`` are never headings.
+
+    >>> first_heading("Gå direkte til indhold\\nOpsamling\\nDialogmøde 2016\\n\\nVi mødtes i Odense.")
+    'Opsamling – Dialogmøde 2016'
+    """
+    pieces = _pieces(text, chrome)
+    _classify(pieces)
+    content = 0
+    for p in pieces:
+        if p.role == "heading":
+            group = [q for q in pieces if q.title_group == p.title_group and q.role == "heading"]
+            return " – ".join(_heading_text(q) for q in group[:max_lines])
+        if p.role != "skip":
+            content += 1
+            if content >= within:
+                break
+    return None
 
 
 def segment(text: str, *, prose: str = "sentence", chrome: Collection[str] = ()) -> list[Unit]:
