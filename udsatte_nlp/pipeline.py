@@ -46,7 +46,7 @@ def prepare(
             res = cleaner(row.text)
             texts.append(" ".join(res.text.split()))
             corrections.extend(
-                Correction(c.start + offset, c.before, c.after, c.rule, c.confidence) for c in res.corrections
+                Correction(c.start + offset, c.before, c.after, c.rule, c.confidence, c.status) for c in res.corrections
             )
             offset += len(row.text) + 1
         doc.title = document_title(doc, "\n".join(texts))
