@@ -130,4 +130,18 @@ MIGRATIONS.append(
     )
 )
 
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+MIGRATIONS.append(
+    (
+        3,
+        "correction status: OCR suggestions",
+        # 'applied': the cleaner made the change (every correction before this migration);
+        # 'suggested': the cleaner was too unsure and left the text as it was;
+        # 'accepted': a suggestion a person took up (an undoable edit that changed the input).
+        """
+        ALTER TABLE corrections ADD COLUMN status TEXT NOT NULL DEFAULT 'applied'
+            CHECK (status IN ('applied', 'suggested', 'accepted'));
+        """,
+    )
+)
+
+SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)
