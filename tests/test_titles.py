@@ -83,3 +83,11 @@ def test_the_scraped_seed_is_not_titled_by_its_skip_link():
 def _write(path, text):
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_first_line_that_is_a_whole_paragraph_is_no_title(tmp_path):
+    words = "vi har brug for flere boliger og en sagsbehandler der ringer tilbage når man har spurgt"
+    doc = read(_write(tmp_path / "diktat-marts.txt", " ".join([words] * 10)))
+    assert doc.title.endswith("…")  # the reader cut the line short
+    prepare(doc)
+    assert doc.title == "diktat-marts"

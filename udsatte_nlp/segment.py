@@ -460,8 +460,9 @@ def _heading_text(p: _Piece) -> str:
 
 
 def first_heading(text: str, *, chrome: Collection[str] = (), within: int = 5, max_lines: int = 2) -> str | None:
-    """The first heading of cleaned ``text`` (as :func:`segment` reads it: consecutive title lines,
-    at most ``max_lines``, joined by `` – ``) when it comes before ``within`` pieces of content, else ``None``.
+    """The first heading of cleaned ``text`` as :func:`segment` reads it, when it comes before
+    ``within`` pieces of content, else ``None``. A title line of a few words takes the next
+    title line with it (``Opsamling – Dialogmøde 2016``), up to ``max_lines`` lines.
     Web debris and ``chrome`` are never headings.
 
     >>> first_heading("Gå direkte til indhold\\nOpsamling\\nDialogmøde 2016\\n\\nVi mødtes i Odense.")
@@ -472,8 +473,13 @@ def first_heading(text: str, *, chrome: Collection[str] = (), within: int = 5, m
     content = 0
     for p in pieces:
         if p.role == "heading":
-            group = [q for q in pieces if q.title_group == p.title_group and q.role == "heading"]
-            return " – ".join(_heading_text(q) for q in group[:max_lines])
+            group = [_heading_text(q) for q in pieces if q.title_group == p.title_group and q.role == "heading"]
+            title = group[0]
+            for line in group[1:max_lines]:  # "Opsamling" / "Dialogmøde 2016", not a byline under a full title
+                if len(title.split()) > 3:
+                    break
+                title += " – " + line
+            return title
         if p.role != "skip":
             content += 1
             if content >= within:

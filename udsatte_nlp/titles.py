@@ -8,7 +8,7 @@ Dremme …"), so :func:`document_title` settles the title after cleaning:
 
 * a title from the file's properties is kept (an author wrote it), and so is
   a title read from a line of the text when the cleaner kept that line as it
-  was; debris never is;
+  was and it is short enough to be one (not cut with "…"); debris never is;
 * otherwise the first heading of the *cleaned* text, as the segmenter reads
   it, when it comes before the content (:func:`udsatte_nlp.segment.first_heading`;
   a title over two lines is joined with `` – ``);
@@ -48,8 +48,11 @@ def document_title(doc: Document, clean_text: str, *, chrome: Collection[str] = 
     from .segment import first_heading, is_debris
 
     given = " ".join((doc.title or "").split())
-    if given and not is_debris(given) and (not _read_from_text(given, doc.text) or _read_from_text(given, clean_text)):
-        return given  # the file's own title, or a line of the text that the cleaner kept as it was
+    if given and not is_debris(given):
+        if not _read_from_text(given, doc.text):
+            return given  # the file's own title (document properties, <title>)
+        if _read_from_text(given, clean_text) and not given.endswith("…"):
+            return given  # a first line the cleaner kept as it was (a line cut short is prose, not a title)
     if doc.rows is None:
         heading = first_heading(clean_text, chrome=chrome)
         if heading:
