@@ -136,7 +136,13 @@ def clean(
             _write_corrections(report, corrections)
         for w in doc.warnings:
             typer.echo(f"Advarsel: {input}: {w}", err=True)
-        _say(quiet, f"Renset tekst skrevet til {output} ({len(corrections)} rettelser).")
+        n_suggested = sum(getattr(c, "status", "") == "suggested" for c in corrections)
+        _say(
+            quiet,
+            f"Renset tekst skrevet til {output} ({len(corrections) - n_suggested} rettelser"
+            + (f", {n_suggested} forslag, som ikke er brugt; se --report" if n_suggested else "")
+            + ").",
+        )
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -157,9 +163,11 @@ def _write_corrections(path: Path, corrections: list) -> None:
 
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(["position", "før", "efter", "regel", "sikkerhed"])
+    writer.writerow(["position", "før", "efter", "regel", "sikkerhed", "status"])
     for c in corrections:
-        writer.writerow([c.start, safe_cell(c.before), safe_cell(c.after), c.rule, f"{c.confidence:.2f}"])
+        # a suggestion was not made: the text still says "før" (its position is in the cleaned text)
+        status = "forslag" if getattr(c, "status", "") == "suggested" else "rettet"
+        writer.writerow([c.start, safe_cell(c.before), safe_cell(c.after), c.rule, f"{c.confidence:.2f}", status])
     _write_text(path, "\ufeff" + buf.getvalue())
 
 
@@ -350,7 +358,17 @@ def info(project: ProjectOpt) -> None:
         typer.echo(f"Projekt:     {data['path']} (skemaversion {data['schema_version']})")
         typer.echo(f"Dokumenter:  {data['documents']}" + (f"  (år: {', '.join(map(str, data['years']))})" if data["years"] else ""))
         typer.echo(f"Input:       {data['units']} ({data['duplicates']} dubletter)")
-        typer.echo(f"Rettelser:   {data['corrections']}")
+        from .cut import MAX_UNIT_WORDS
+
+        typer.echo(
+            f"Opdelt:      {data['cut_units']} input skåret ud af lange tekststykker uden punktum"
+            f" (højst {MAX_UNIT_WORDS} ord pr. input)"
+        )
+        typer.echo(
+            f"Rettelser:   {data['corrections']}"
+            + (f"  (forslag: {data['suggestions']} åbne, {data['accepted_suggestions']} taget i brug)"
+               if data["suggestions"] or data["accepted_suggestions"] else "")
+        )
         typer.echo(f"Embeddings:  {data['embeddings']}")
         typer.echo(f"Kørsler:     {data['runs']}")
         typer.echo(f"Temaer:      {data['themes']}  (manuelle placeringer: {data['human_assignments']}, redigeringer: {data['edits']})")

@@ -29,12 +29,14 @@ def prepare(
 
     Tables are cleaned row by row (so a row never runs into the next) and give
     one unit per row; correction positions are then offsets in ``doc.text``.
+    ``doc.title`` is settled here, from the cleaned text (:func:`~udsatte_nlp.titles.document_title`).
     ``chrome`` holds lines repeated across documents of one web site
     (:func:`~udsatte_nlp.segment.site_chrome` over the raw texts of a batch):
     they are dropped, never made units.
     """
     from .clean import build_cleaner
     from .segment import segment, segment_rows
+    from .titles import document_title
 
     cleaner = cleaner or build_cleaner()
     if doc.rows is not None:
@@ -44,11 +46,13 @@ def prepare(
             res = cleaner(row.text)
             texts.append(" ".join(res.text.split()))
             corrections.extend(
-                Correction(c.start + offset, c.before, c.after, c.rule, c.confidence) for c in res.corrections
+                Correction(c.start + offset, c.before, c.after, c.rule, c.confidence, c.status) for c in res.corrections
             )
             offset += len(row.text) + 1
+        doc.title = document_title(doc, "\n".join(texts))
         return "\n".join(texts), corrections, segment_rows(doc.rows, texts)
     res = cleaner(doc.text)
+    doc.title = document_title(doc, res.text, chrome=chrome)
     return res.text, res.corrections, segment(res.text, chrome=chrome)
 
 

@@ -3,13 +3,12 @@
 No Danish named-entity model can be downloaded here, so names are found by
 rules over real word lists:
 
-* **first names**: the names with a Danish frequency in Jörg Michael's name
-  dictionary (``nam_dict.txt``, shipped unmodified inside the
-  ``gender-guesser`` package, GNU FDL; read as data, its code is not used),
-  plus Faker's Danish first names (MIT licence); and, with a minimum
-  frequency, the names common in the Nordic neighbours and in the countries
-  of the largest immigrant groups, so *Jørgen*, *Vibeke*, *Knud* and
-  *Fatima* are known;
+* **first names**: the Danish first names borne by at least a few hundred
+  people according to Danmarks Statistik (``data/da_first_names.tsv``, built
+  by ``tools/build_first_names.py``; facts, reused with the source named),
+  plus Faker's first names (MIT licence) for Denmark, the Nordic neighbours and
+  the countries of the largest immigrant groups, so *Jørgen*, *Vibeke*, *Knud*
+  and *Fatima* are known;
 * **surnames** from Faker's Danish, Norwegian and Swedish providers;
 * **common Danish words** (every form in spaCy's Danish lemma table), so that
   a capitalised word at the start of a sentence (*Alle*, *Bo*, *Hans*) is not
@@ -49,18 +48,10 @@ __all__ = ["Span", "NameLexicon", "Pseudonymiser", "load_lexicon", "PLACEHOLDERS
 
 PLACEHOLDERS = {"cpr": "[CPR]", "phone": "[Telefon]", "email": "[E-mail]"}
 
-#: Columns of ``nam_dict.txt`` (0-based) whose common names count as first
-#: names besides the Danish ones: the Nordic neighbours, Germany and the
-#: Netherlands, and the countries of the largest immigrant groups in Denmark.
-NAMDICT_DENMARK = 16
-NAMDICT_OTHERS = {
-    "iceland": 15, "norway": 17, "sweden": 18, "germany": 12, "the_netherlands": 10, "poland": 23,
-    "bosnia": 29, "kosovo": 31, "albania": 36, "turkey": 46, "arabia_persia": 47, "india_sri_lanka": 50,
-}  # fmt: skip
-NAMDICT_MIN_FREQUENCY = 3  # of 1 (rare) .. 13 (extremely common), for the non-Danish columns
-#: Faker locales whose first names are added (the Danish and Nordic lists, and
-#: transliterations used by immigrant groups), and whose surnames are used.
-FIRST_NAME_LOCALES = ("da_DK", "no_NO", "sv_SE", "tr_TR", "fr_DZ", "en_PK")
+#: Faker locales whose first names are added: Denmark, the Nordic neighbours, Germany and the
+#: Netherlands, and the countries of the largest immigrant groups in Denmark (Poland, the former
+#: Yugoslavia, Turkey, and transliterations used in Algeria and Pakistan).
+FIRST_NAME_LOCALES = ("da_DK", "no_NO", "sv_SE", "is_IS", "de_DE", "nl_NL", "pl_PL", "hr_HR", "tr_TR", "fr_DZ", "en_PK")
 SURNAME_LOCALES = ("da_DK", "no_NO", "sv_SE")
 
 # Council offices and honorifics that Faker's job list lacks; words ending in
@@ -73,7 +64,9 @@ _TITLE_HEADS = (
     "chef", "direktør", "leder", "konsulent", "rådgiver", "formand", "minister", "ordfører",
     "medarbejder", "mester", "rådmand", "behandler", "pædagog", "sygeplejerske", "vejleder",
 )  # fmt: skip
-_SURNAME_ENDINGS = ("gaard", "gård")
+# Surname shapes: Danish -gaard/-gård, and the South Slavic -ić (Bosnian, Croatian, Serbian) and
+# Turkish -oğlu endings of the immigrant groups' surnames.
+_SURNAME_ENDINGS = ("gaard", "gård", "ić", "oğlu")
 _PATRONYMIC = ("sen", "en", "son", "sson", "datter")
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -139,7 +132,7 @@ class NameLexicon:
         return w in self.titles or (len(w) > 5 and w.endswith(_TITLE_HEADS))
 
     def is_surname_like(self, word: str) -> bool:
-        """A known surname, a patronymic on a first name, or a *-gaard/-gård* name; never a common word or place."""
+        """A known surname, a patronymic on a first name, or a surname shape (*-gaard*, *-ić* …); never a common word or place."""
         if self.is_common(word) or self.is_place(word):
             return False
         if word in self.surnames:
@@ -172,31 +165,12 @@ def _faker_names(locales: Sequence[str], attrs: Sequence[str]) -> set[str]:
     return {n for n in names if _WORD.fullmatch(n) and n[:1].isupper()}
 
 
-def _namdict_names() -> tuple[set[str], set[str]]:
-    """``(Danish, other)`` first names from ``nam_dict.txt`` in the gender-guesser package.
-
-    Each line holds a gender code, the name (columns 3-28) and one frequency
-    digit (hex 1-D) per country from column 30 on.
-    """
+def _statistics_names() -> set[str]:
+    """Danish first names from Danmarks Statistik's counts (``data/da_first_names.tsv``)."""
     from importlib.resources import files
 
-    path = files("gender_guesser") / "data" / "nam_dict.txt"
-    danish: set[str] = set()
-    other: set[str] = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line or line[0] in "#=" or len(line) < 31:
-            continue
-        name = line[3:29].strip()
-        if not _WORD.fullmatch(name) or not name[:1].isupper():
-            continue  # "Abdel+Aziz" and other multi-part forms
-        freqs = line[30:]
-        if len(freqs) > NAMDICT_DENMARK and freqs[NAMDICT_DENMARK].strip():
-            danish.add(name)
-        for col in NAMDICT_OTHERS.values():
-            if len(freqs) > col and freqs[col].strip() and int(freqs[col], 16) >= NAMDICT_MIN_FREQUENCY:
-                other.add(name)
-                break
-    return danish, other
+    text = (files("udsatte_nlp") / "data" / "da_first_names.tsv").read_text(encoding="utf-8")
+    return {line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")}
 
 
 def _common_words() -> set[str]:
@@ -217,11 +191,8 @@ def load_lexicon(first_name_locales: tuple[str, ...] = FIRST_NAME_LOCALES) -> Na
     from faker.providers.address.da_DK import Provider as Address
     from faker.providers.job.da_DK import Provider as Jobs
 
-    nd_danish, nd_other = _namdict_names()
-    danish = nd_danish | _faker_names(("da_DK",), ("first_names", "first_names_male", "first_names_female"))
-    first = (
-        danish | nd_other | _faker_names(first_name_locales, ("first_names", "first_names_male", "first_names_female"))
-    )
+    danish = _statistics_names() | _faker_names(("da_DK",), ("first_names", "first_names_male", "first_names_female"))
+    first = danish | _faker_names(first_name_locales, ("first_names", "first_names_male", "first_names_female"))
     surnames = _faker_names(SURNAME_LOCALES, ("last_names",))
     places: set[str] = set()
     for name in (*Address.cities, *Address.countries, *Address.states):

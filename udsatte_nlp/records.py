@@ -48,13 +48,19 @@ class Document:
 
 @dataclass(frozen=True)
 class Correction:
-    """One change the cleaner made: ``before`` at ``start`` in the input became ``after``."""
+    """One change the cleaner made: ``before`` at ``start`` in the input became ``after``.
+
+    A ``"suggested"`` correction was *not* made: the cleaner was too unsure (OCR repair
+    below its confidence threshold, or a result that is no dictionary word), so the text
+    still says ``before`` and a person may accept ``after``.
+    """
 
     start: int
     before: str
     after: str
     rule: str
     confidence: float = 1.0
+    status: str = "applied"  # 'applied' | 'suggested'
 
 
 @dataclass

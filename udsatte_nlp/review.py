@@ -42,6 +42,7 @@ __all__ = [
     "map_points",
     "split_theme",
     "revert_corrections",
+    "accept_suggestions",
     "apply_edit",
     "refresh_themes",
     "refresh_if_stale",
@@ -217,7 +218,9 @@ def documents(store: Any) -> list[dict[str, Any]]:
         """
         SELECT d.id, d.name, d.path, d.format, d.title, d.date, d.year, d.warnings,
                (SELECT count(*) FROM units u WHERE u.document_id = d.id) AS n_units,
-               (SELECT count(*) FROM corrections c WHERE c.document_id = d.id) AS n_corrections
+               (SELECT count(*) FROM corrections c WHERE c.document_id = d.id AND c.status = 'applied') AS n_corrections,
+               (SELECT count(*) FROM corrections c WHERE c.document_id = d.id AND c.status = 'suggested')
+                   AS n_suggestions
         FROM documents d ORDER BY d.name, d.id
         """
     ).fetchall()
@@ -255,6 +258,7 @@ def document_view(store: Any, document_id: int) -> dict[str, Any]:
         "clean_text": doc["clean_text"],
         "segments": segments,
         "corrections": corrections,
+        "suggestions": [dict(r) for r in store.suggestions(document_id)],
     }
 
 
@@ -304,7 +308,7 @@ def map_points(
 #: Edits (store method names, and their names in the edit log) that change which
 #: inputs belong to which theme; only these make keywords and model labels stale.
 MEMBERSHIP_EDITS = frozenset({"move_units", "merge_themes", "split_theme", "mark_outlier", "revert_correction"})
-MEMBERSHIP_OPS = frozenset({"move", "merge", "split", "outlier", "revert", "import"})
+MEMBERSHIP_OPS = frozenset({"move", "merge", "split", "outlier", "revert", "import", "accept", "place", "relearn"})
 
 
 def refresh_themes(store: Any) -> None:
@@ -401,6 +405,34 @@ def revert_corrections(
         store.check_revision(expected_revision)
         for cid in ids:
             store.revert_correction(cid)
+        if refresh:
+            refresh_themes(store)
+    if embedder is not None:
+        marks = ",".join("?" * len(ids))
+        docs = [r[0] for r in store.conn.execute(
+            f"SELECT DISTINCT document_id FROM corrections WHERE id IN ({marks})", ids).fetchall()]
+        _embed_missing(store, embedder, docs)
+    return len(ids)
+
+
+def accept_suggestions(
+    store: Any,
+    correction_ids: Sequence[int],
+    *,
+    embedder: Any = None,
+    refresh: bool = True,
+    expected_revision: int | None = None,
+) -> int:
+    """Take up several of the cleaner's suggestions at once (one logged edit each, all or none).
+    Returns how many were accepted. Like :func:`revert_corrections`, the inputs that hold them
+    change, so keywords are refreshed and new texts embedded with ``embedder`` when given."""
+    ids = list(dict.fromkeys(int(c) for c in correction_ids))
+    if not ids:
+        raise ConfigError("Vælg mindst ét forslag")
+    with store.atomic():
+        store.check_revision(expected_revision)
+        for cid in ids:
+            store.accept_suggestion(cid)
         if refresh:
             refresh_themes(store)
     if embedder is not None:

@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from .cut import MAX_UNIT_WORDS, cut_spans
 from .lang import ABBREVIATIONS, sentence_spans
 from .records import Row, Unit
 
@@ -38,6 +39,7 @@ __all__ = [
     "ABBREVIATIONS",
     "chrome_key",
     "duplicate_key",
+    "first_heading",
     "is_debris",
     "segment",
     "segment_rows",
@@ -457,6 +459,34 @@ def _heading_text(p: _Piece) -> str:
     return _ENDS_COLON.sub("", p.text).strip() or p.text
 
 
+def first_heading(text: str, *, chrome: Collection[str] = (), within: int = 5, max_lines: int = 2) -> str | None:
+    """The first heading of cleaned ``text`` as :func:`segment` reads it, when it comes before
+    ``within`` pieces of content, else ``None``. A title line of a few words takes the next
+    title line with it (``Opsamling – Dialogmøde 2016``), up to ``max_lines`` lines.
+    Web debris and ``chrome`` are never headings.
+
+    >>> first_heading("Gå direkte til indhold\\nOpsamling\\nDialogmøde 2016\\n\\nVi mødtes i Odense.")
+    'Opsamling – Dialogmøde 2016'
+    """
+    pieces = _pieces(text, chrome)
+    _classify(pieces)
+    content = 0
+    for p in pieces:
+        if p.role == "heading":
+            group = [_heading_text(q) for q in pieces if q.title_group == p.title_group and q.role == "heading"]
+            title = group[0]
+            for line in group[1:max_lines]:  # "Opsamling" / "Dialogmøde 2016", not a byline under a full title
+                if len(title.split()) > 3:
+                    break
+                title += " – " + line
+            return title
+        if p.role != "skip":
+            content += 1
+            if content >= within:
+                break
+    return None
+
+
 def segment(text: str, *, prose: str = "sentence", chrome: Collection[str] = ()) -> list[Unit]:
     """Split cleaned ``text`` into units with provenance.
 
@@ -490,6 +520,10 @@ def segment(text: str, *, prose: str = "sentence", chrome: Collection[str] = ())
             pass
         elif p.role == "intro":
             intro, list_seen = _heading_text(p), False
+        elif p.role == "item" and p.words > MAX_UNIT_WORDS:  # a dictated "bullet" of a whole page
+            text, origins = _joined(p)
+            units.extend(_span_units(p, text, origins, [(0, len(text))], intro or heading, "bullet"))
+            list_seen = list_seen or intro is not None
         elif p.role in ("item", "row"):
             start, end = _span(p)
             units.append(
@@ -516,51 +550,76 @@ def segment(text: str, *, prose: str = "sentence", chrome: Collection[str] = ())
     return units
 
 
-def _prose_units(p: _Piece, section: str | None, prose: str) -> tuple[list[Unit], str | None]:
-    """Units of a prose piece; with ``p.split_intro`` the last sentence is returned instead of kept."""
+def _joined(p: _Piece) -> tuple[str, list[tuple[int, _Line]]]:
+    """The piece's lines joined by spaces (a bullet without its marker), and the offset of each line in it."""
     text = ""
     origins: list[tuple[int, _Line]] = []  # (offset in text, line) of each joined line
-    for ln in p.lines:
+    for k, ln in enumerate(p.lines):
         if text:
             text += " "
         origins.append((len(text), ln))
-        text += ln.stripped
+        text += ln.text[p.body_start :].strip() if k == 0 else ln.stripped
+    return text, origins
 
-    def locate(offset: int) -> tuple[_Line, int]:
-        found = origins[0]
-        for o in origins:
-            if o[0] <= offset:
-                found = o
-        pos, ln = found
-        lead = len(ln.text) - len(ln.text.lstrip())
-        return ln, ln.start + lead + (offset - pos)
 
+def _locate(p: _Piece, origins: list[tuple[int, _Line]], offset: int) -> tuple[_Line, int]:
+    """The line and the document offset of ``offset`` in :func:`_joined` text."""
+    found = origins[0]
+    for o in origins:
+        if o[0] <= offset:
+            found = o
+    pos, ln = found
+    body = p.body_start if ln is p.lines[0] else 0
+    lead = len(ln.text) - len(ln.text[body:].lstrip())
+    return ln, ln.start + lead + (offset - pos)
+
+
+def _prose_units(p: _Piece, section: str | None, prose: str) -> tuple[list[Unit], str | None]:
+    """Units of a prose piece; with ``p.split_intro`` the last sentence is returned instead of kept."""
+    text, origins = _joined(p)
     spans = [(0, len(text))] if prose == "paragraph" else split_sentences(text)
     last_sentence = None
     if p.split_intro and spans:
         s, e = spans[-1]
         last_sentence = text[s:e]
         spans = spans[:-1]
+    kind = "sentence" if prose == "sentence" else "paragraph"
+    return _span_units(p, text, origins, spans, section, kind), last_sentence
+
+
+def _span_units(
+    p: _Piece, text: str, origins: list[tuple[int, _Line]], spans: Sequence[tuple[int, int]], section: str | None, kind: str
+) -> list[Unit]:
+    """One unit per span of the joined text; a span over MAX_UNIT_WORDS words is cut first
+    (:func:`udsatte_nlp.cut.cut_spans`) and its pieces carry ``metadata["cut"]``."""
+    line_starts = [o for o, _ in origins[1:]]
     units = []
-    for s, e in spans:
-        body = text[s:e].strip()
-        if not body:
-            continue
-        first, start = locate(s)
-        last, end = locate(max(s, e - 1))
-        units.append(
-            Unit(
-                text=body,
-                kind="sentence" if prose == "sentence" else "paragraph",
-                section=section,
-                page=first.page,
-                line_start=first.number,
-                line_end=last.number,
-                start=start,
-                end=end + 1,
+    for s0, e0 in spans:
+        body = text[s0:e0]
+        if len(body.split()) > MAX_UNIT_WORDS:
+            pieces = [(s0 + a, s0 + b, level) for a, b, level in cut_spans(body, [o - s0 for o in line_starts if s0 < o < e0])]
+        else:
+            pieces = [(s0, e0, "")]
+        for s, e, level in pieces:
+            body = text[s:e].strip()
+            if not body:
+                continue
+            first, start = _locate(p, origins, s)
+            last, end = _locate(p, origins, max(s, e - 1))
+            units.append(
+                Unit(
+                    text=body,
+                    kind=kind,
+                    section=section,
+                    page=first.page,
+                    line_start=first.number,
+                    line_end=last.number,
+                    start=start,
+                    end=end + 1,
+                    metadata={"cut": level} if level else {},
+                )
             )
-        )
-    return units, last_sentence
+    return units
 
 
 def segment_rows(rows: Sequence[Row], texts: Sequence[str]) -> list[Unit]:

@@ -60,21 +60,52 @@ class Cleaner:
 
     def __call__(self, text: str) -> CleanResult:
         """Run the steps; repeat while a pass still changes something (a joined line can
-        expose new damage), so that cleaning cleaned text changes nothing."""
+        expose new damage), so that cleaning cleaned text changes nothing.
+
+        Suggestions (``Correction.status == "suggested"``) change nothing. They are
+        returned after the corrections, with ``start`` a position in the *cleaned* text:
+        each is moved along by the changes made after it, and dropped when a later
+        change touches its words (or it is made again by a later pass)."""
         corrections: list[Correction] = []
+        pending: list[Correction] = []
         for _ in range(self.max_passes):
             made = 0
             for step in self.steps:
                 res = step(text)
                 text = res.text
-                corrections.extend(res.corrections)
-                made += len(res.corrections)
+                applied = [c for c in res.corrections if c.status != "suggested"]
+                corrections.extend(applied)
+                made += len(applied)
+                new = [c for c in res.corrections if c.status == "suggested"]
+                if applied or new:
+                    pending = _carry(pending + new, applied)
             if not made:
                 break
-        return CleanResult(text, corrections)
+        return CleanResult(text, corrections + pending)
 
     def __repr__(self) -> str:
         return f"Cleaner([{', '.join(s.__name__ for s in self.steps)}])"
+
+
+def _carry(suggestions: list[Correction], applied: list[Correction]) -> list[Correction]:
+    """Suggestions (positions in a step's input) moved to the step's output, in order and
+    without repeats; one whose words the step changed is dropped."""
+    from bisect import bisect_right
+    from dataclasses import replace
+
+    changes = sorted(applied, key=lambda c: c.start)
+    ends = [c.start + len(c.before) for c in changes]
+    shift = [0]
+    for c in changes:
+        shift.append(shift[-1] + len(c.after) - len(c.before))
+    out: dict[tuple[int, str, str], Correction] = {}
+    for s in suggestions:
+        k = bisect_right(ends, s.start)  # changes that end at or before the suggestion
+        if k < len(changes) and changes[k].start < s.start + max(len(s.before), 1):
+            continue  # a later change rewrote these words
+        moved = replace(s, start=s.start + shift[k]) if shift[k] else s
+        out.setdefault((moved.start, moved.before, moved.after), moved)
+    return sorted(out.values(), key=lambda c: c.start)
 
 
 def build_cleaner(steps: Sequence[Step] | None = None) -> Cleaner:

@@ -52,8 +52,10 @@ from .base import StepResult, sub
 __all__ = [
     "Damage",
     "Lexicon",
+    "SUGGEST_BELOW",
     "ambiguous",
     "candidates",
+    "dictionary_word",
     "estimate_damage",
     "lexicon",
     "ocr_markers",
@@ -70,6 +72,7 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("p", "ø", 1.1),
     ("d", "ø", 1.2),
     ("e", "ø", 1.3),
+    ("a", "ø", 1.0),
     ("@", "ø", 0.3),
     ("0", "ø", 0.4),
     ("a", "å", 0.7),
@@ -80,6 +83,8 @@ CONFUSIONS: tuple[tuple[str, str, float], ...] = (
     ("ee", "æ", 0.9),
     ("e", "æ", 1.0),
     ("a", "æ", 0.9),
+    ("z", "æ", 1.0),  # the "z" of "ze"/"sz" on its own ("szrligt": særligt)
+    ("x", "æ", 1.0),
     ("|", "l", 0.3),
     ("I", "l", 0.4),  # only inside or at the start of a lower-case word (handled before lower-casing)
 )
@@ -106,7 +111,11 @@ CLOSED_CLASS = {
     **{w: "R" for w in "her der nu også ikke kun meget mere".split()},
     **{w: "M" for w in MODALS},
 }
+MAX_STEM_ZIPF = 6.0  # above this a word is a function word (med, for, til, og), never a stem to back off to
 COMPOUND_DOUBT = 1.0  # how much a listed reading may trail a compound-only reading in a damaged text
+#: A repair less sure than this is not made but kept as a suggestion (``Correction.status``),
+#: and so is one whose result is no dictionary word (:func:`dictionary_word`).
+SUGGEST_BELOW = 0.55
 
 _WORD = re.compile(r"@?[^\W\d_]+(?:[@0|][^\W\d_]+)*")  # "@nsker", "sp@rgeskema", "h0jt" too
 _URL_HINT = re.compile(r"@|://|www\.|\.(?:dk|com|org|net|eu|de|se|no|info)\b", re.I)
@@ -141,7 +150,9 @@ class Lexicon:
 
     def frequency(self, word: str) -> float:
         """Zipf frequency. A listed form wordfreq does not know gets its longest known
-        stem's frequency less 1.5 (``rådene`` from ``råd``), at least 1.0."""
+        stem's frequency less 1.5 (``rådene`` from ``råd``), at least 1.0. A function
+        word is no stem (``mede``, to fish, is not as common as ``med``): stems more
+        frequent than :data:`MAX_STEM_ZIPF` are passed over."""
         z = self.zipf.get(word)
         if z:
             return z
@@ -149,7 +160,7 @@ class Lexicon:
             return 0.0
         for i in range(len(word) - 1, max(2, len(word) - 6), -1):
             stem = self.zipf.get(word[:i])
-            if stem and self.listed(word[:i]):
+            if stem and stem <= MAX_STEM_ZIPF and self.listed(word[:i]):
                 return max(1.0, stem - 1.5)
         return 1.0
 
@@ -590,17 +601,45 @@ def ocr_repair(text: str) -> StepResult:
     if damage.damaged:
         _resolve_ambiguous(text, tokens, lex, damage)
     corrections = [
-        Correction(t.start, t.text, t.new, t.rule, t.confidence) for t in tokens if t.new is not None and t.new != t.text
+        Correction(t.start, t.text, t.new, t.rule, t.confidence, "suggested" if _only_suggest(t, lex) else "applied")
+        for t in tokens
+        if t.new is not None and t.new != t.text
     ]
-    if not corrections:
-        return StepResult(text)
+    applied = [c for c in corrections if c.status == "applied"]
+    if not applied:
+        return StepResult(text, corrections)
     out, last = [], 0
-    for c in corrections:
+    for c in applied:
         out.append(text[last : c.start])
         out.append(c.after)
         last = c.start + len(c.before)
     out.append(text[last:])
     return StepResult("".join(out), corrections)
+
+
+def dictionary_word(word: str, lex: Lexicon | None = None) -> bool:
+    """Whether ``word`` is in the Danish dictionary: a listed form, a name the dictionary
+    spells with a capital (for a capitalised word), or a compound of dictionary words (a
+    start part the dictionary marks as such or a common word of four letters or more, as
+    in *udsatte-området*) headed by a noun, adjective or participle, as Danish compounds
+    are (``låseøger`` is not: *øger* is a verb).
+
+    >>> dictionary_word("hjemløshedsstrategien"), dictionary_word("låseøger"), dictionary_word("ærligt")
+    (True, False, True)
+    """
+    lex = lex or lexicon()
+    low = word.lower()
+    if lex.listed(low) or (word[:1].isupper() and lex.name(low)):
+        return True
+    head = lex.compound(low, loose=True)
+    return head is not None and any(c in lex.kinds.get(head, "") for c in "NAP")
+
+
+def _only_suggest(tok: _Token, lex: Lexicon) -> bool:
+    """A repair the cleaner should not make on its own: too unsure, or not a dictionary word."""
+    if tok.confidence < SUGGEST_BELOW:
+        return True
+    return not all(dictionary_word(w, lex) for w in (tok.new or "").split())
 
 
 def _clean_doc_ok(word: str, r: Repair, lex: Lexicon) -> bool:

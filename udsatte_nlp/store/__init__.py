@@ -233,8 +233,12 @@ class ProjectStore:
             )
             doc_id = int(cur.lastrowid)
             conn.executemany(
-                "INSERT INTO corrections(document_id, start, before, after, rule, confidence) VALUES (?,?,?,?,?,?)",
-                [(doc_id, c.start, c.before, c.after, c.rule, c.confidence) for c in corrections],
+                "INSERT INTO corrections(document_id, start, before, after, rule, confidence, status)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [
+                    (doc_id, c.start, c.before, c.after, c.rule, c.confidence, getattr(c, "status", "applied"))
+                    for c in corrections
+                ],
             )
             conn.executemany(
                 "INSERT INTO units(document_id, seq, kind, section, text, original, text_hash, page, line_start,"
@@ -388,13 +392,22 @@ class ProjectStore:
         return self.conn.execute("SELECT * FROM assignments ORDER BY unit_id").fetchall()
 
     def corrections(self, document_id: int | None = None) -> list[sqlite3.Row]:
+        """The corrections the cleaner made (not its suggestions, see :meth:`suggestions`)."""
+        return self._corrections(document_id, "c.status = 'applied'")
+
+    def suggestions(self, document_id: int | None = None) -> list[sqlite3.Row]:
+        """The cleaner's suggestions: changes it did not make (``status`` 'suggested'), or that a
+        person accepted (``status`` 'accepted'); ``start`` is a position in the cleaned text."""
+        return self._corrections(document_id, "c.status IN ('suggested', 'accepted')")
+
+    def _corrections(self, document_id: int | None, where: str) -> list[sqlite3.Row]:
         if document_id is None:
             return self.conn.execute(
                 "SELECT c.*, d.name AS document FROM corrections c JOIN documents d ON d.id = c.document_id"
-                " ORDER BY c.document_id, c.start"
+                f" WHERE {where} ORDER BY c.document_id, c.start"
             ).fetchall()
         return self.conn.execute(
-            "SELECT * FROM corrections WHERE document_id = ? ORDER BY start", (document_id,)
+            f"SELECT * FROM corrections c WHERE c.document_id = ? AND {where} ORDER BY c.start", (document_id,)
         ).fetchall()
 
     # ------------------------------------------------------------------- views
@@ -424,7 +437,11 @@ class ProjectStore:
             "documents": one("SELECT count(*) FROM documents"),
             "units": one("SELECT count(*) FROM units"),
             "duplicates": one("SELECT count(*) FROM units WHERE duplicate_of IS NOT NULL"),
-            "corrections": one("SELECT count(*) FROM corrections"),
+            # inputs cut out of text without sentence punctuation (see udsatte_nlp.cut)
+            "cut_units": one("SELECT count(*) FROM units WHERE json_extract(metadata, '$.cut') IS NOT NULL"),
+            "corrections": one("SELECT count(*) FROM corrections WHERE status = 'applied'"),
+            "suggestions": one("SELECT count(*) FROM corrections WHERE status = 'suggested'"),
+            "accepted_suggestions": one("SELECT count(*) FROM corrections WHERE status = 'accepted'"),
             "embeddings": one("SELECT count(*) FROM embeddings"),
             "runs": one("SELECT count(*) FROM runs"),
             "themes": one("SELECT count(*) FROM themes WHERE active = 1"),
@@ -440,6 +457,7 @@ class ProjectStore:
     # ------------------------------------------------------------------- edits
     # Human edits live in edits.py; they are methods here for convenience.
     from .edits import (  # noqa: E402
+        accept_suggestion,
         create_theme,
         describe_theme,
         edit_history,

@@ -349,6 +349,9 @@ def revert_correction(store: Any, correction_id: int, *, expected_revision: int 
         row = store.conn.execute("SELECT * FROM corrections WHERE id = ?", (correction_id,)).fetchone()
         if row is None:
             raise ConfigError(f"Rettelse {correction_id} findes ikke", path=store.path)
+        if row["status"] != "applied":
+            raise ConfigError(f"Rettelse {correction_id} er et forslag, som renseren ikke har brugt", path=store.path,
+                              hint="Et forslag, der er taget i brug, fortrydes med «Fortryd»")
         changes = [_change(store, "corrections", correction_id, {"reverted": 1}, ["reverted"])]
         doc_id = int(row["document_id"])
         reverted = {
@@ -366,6 +369,42 @@ def revert_correction(store: Any, correction_id: int, *, expected_revision: int 
                 )
         where = "" if correction_id in placed else " (uden for input-teksterne)"
         return _record(store, "revert", f"Rettelsen «{row['before']}» → «{row['after']}» fortrudt{where}", changes)
+
+
+def accept_suggestion(store: Any, correction_id: int, *, expected_revision: int | None = None) -> int:
+    """Take up one of the cleaner's suggestions (an OCR repair it was too unsure to make): the
+    suggested words go into the input that holds the original ones (and so into search,
+    keywords and exports). Undoable like every edit. Returns the edit id.
+
+    A suggestion outside every input (in a removed page header, say) is only marked.
+    """
+    from . import text_hash
+    from .reverts import unit_texts
+
+    with store.atomic():
+        store.check_revision(expected_revision)
+        row = store.conn.execute("SELECT * FROM corrections WHERE id = ?", (correction_id,)).fetchone()
+        if row is None or row["status"] == "applied":
+            raise ConfigError(f"Forslag {correction_id} findes ikke", path=store.path)
+        if row["status"] == "accepted":
+            raise ConfigError(f"Forslaget «{row['before']}» → «{row['after']}» er allerede taget i brug", path=store.path)
+        changes = [_change(store, "corrections", correction_id, {"status": "accepted"}, ["status"])]
+        doc_id = int(row["document_id"])
+        reverted = {
+            int(r[0])
+            for r in store.conn.execute(
+                "SELECT id FROM corrections WHERE document_id = ? AND reverted = 1", (doc_id,)
+            ).fetchall()
+        }
+        texts, placed = unit_texts(store, doc_id, reverted)
+        current = dict(store.conn.execute("SELECT id, text FROM units WHERE document_id = ?", (doc_id,)).fetchall())
+        for unit_id, text in sorted(texts.items()):
+            if text and text != current.get(unit_id):
+                changes.append(
+                    _change(store, "units", unit_id, {"text": text, "text_hash": text_hash(text)}, ["text", "text_hash"])
+                )
+        where = "" if correction_id in placed else " (uden for input-teksterne)"
+        return _record(store, "accept", f"Forslaget «{row['before']}» → «{row['after']}» taget i brug{where}", changes)
 
 
 # Columns that the keyword refresh rewrites after every edit: they are derived

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..textdiff import aligned_segments
 
-__all__ = ["locate_corrections", "unit_texts"]
+__all__ = ["locate_corrections", "locate_suggestion", "unit_texts"]
 
 
 def _key(row: Any) -> tuple[str, str]:
@@ -75,21 +75,48 @@ def locate_corrections(raw_text: str, clean_text: str, corrections: list[Any]) -
     return out
 
 
+def locate_suggestion(clean_text: str, start: int, before: str) -> int | None:
+    """Where a suggestion's ``before`` stands in the cleaned text: at ``start`` when it is there
+    (the cleaner records suggestions at their place in its output), else at the nearest place
+    where ``before`` stands as a word of its own (table rows are cleaned one by one)."""
+    if not before:
+        return None
+    if clean_text[start : start + len(before)] == before:
+        return start
+    found = [
+        i
+        for i in _occurrences(clean_text, before)
+        if (i == 0 or not clean_text[i - 1].isalnum())
+        and (i + len(before) >= len(clean_text) or not clean_text[i + len(before)].isalnum())
+    ]
+    return min(found, key=lambda i: abs(i - start)) if found else None
+
+
 def unit_texts(store: Any, document_id: int, reverted_ids: set[int]) -> tuple[dict[int, str], set[int]]:
-    """The text of each of a document's inputs with the corrections ``reverted_ids`` undone.
+    """The text of each of a document's inputs with the corrections ``reverted_ids`` undone and
+    the accepted suggestions taken up.
 
     Returns ``(texts, placed)``: ``{unit id: text}`` for every input whose span is
-    known, and the ids of the reverted corrections that fell inside some input.
+    known, and the ids of the reverted corrections (and accepted suggestions) that fell
+    inside some input.
     """
     doc = store.document(document_id)
     rows = store.conn.execute(
-        "SELECT * FROM corrections WHERE document_id = ? ORDER BY start, id", (document_id,)
+        "SELECT * FROM corrections WHERE document_id = ? AND status = 'applied' ORDER BY start, id", (document_id,)
     ).fetchall()
     keys = {_key(r) for r in rows if int(r["id"]) in reverted_ids}
     # only the reverted kinds of change need placing (with their siblings, for the n-th-is-n-th rule)
     located = locate_corrections(doc["raw_text"], doc["clean_text"], [r for r in rows if _key(r) in keys])
     spans = sorted((s, e, orig, cid) for cid, (s, e, orig) in located.items() if cid in reverted_ids)
     clean = doc["clean_text"]
+    # suggestions a person accepted: their words go in where the cleaned text still has the old ones
+    for r in store.conn.execute(
+        "SELECT * FROM corrections WHERE document_id = ? AND status = 'accepted' ORDER BY start, id", (document_id,)
+    ).fetchall():
+        at = locate_suggestion(clean, int(r["start"]), r["before"])
+        if at is not None and not any(s < at + len(r["before"]) and at < e for s, e, _, _ in spans):
+            spans.append((at, at + len(r["before"]), r["after"], int(r["id"])))
+    spans.sort()
     texts: dict[int, str] = {}
     placed: set[int] = set()
     units = store.conn.execute(

@@ -132,6 +132,20 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(
     (
+        3,
+        "correction status: OCR suggestions",
+        # 'applied': the cleaner made the change (every correction before this migration);
+        # 'suggested': the cleaner was too unsure and left the text as it was;
+        # 'accepted': a suggestion a person took up (an undoable edit that changed the input).
+        """
+        ALTER TABLE corrections ADD COLUMN status TEXT NOT NULL DEFAULT 'applied'
+            CHECK (status IN ('applied', 'suggested', 'accepted'));
+        """,
+    )
+)
+
+MIGRATIONS.append(
+    (
         5,
         "theme anchors, label support and coherence; run means",
         """
@@ -144,4 +158,4 @@ MIGRATIONS.append(
     )
 )
 
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)

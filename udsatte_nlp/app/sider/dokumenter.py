@@ -1,5 +1,6 @@
 """Dokumenter: each document's cleaned text beside the original, with the cleaner's corrections
-highlighted; any correction can be reverted (and the revert undone)."""
+highlighted; any correction can be reverted (and the revert undone), and a suggestion the
+cleaner was too unsure to make can be taken up with one click."""
 
 from __future__ import annotations
 
@@ -62,12 +63,64 @@ def _label(c: dict) -> str:
     return f"«{short(before)}» → «{short(after)}» ({c['rule']})"
 
 
+MAX_SUGGESTIONS = 40  # suggestions shown with a button each; the rest wait until these are decided
+
+
+def _accept(correction_id: int) -> None:
+    name = review.default_embedder_name(state.get_store())
+    state.run_edit(review.accept_suggestions, [correction_id], embedder=lambda: state.embedder(name),
+                   refresh=False, changes_members=True,
+                   success="Forslaget er taget i brug i input og eksport. Kan fortrydes.")
+
+
+def _context(text: str, start: int, before: str, width: int = 40) -> str:
+    """``…words «before» words…`` around a suggestion in the cleaned text, escaped for Markdown."""
+    from udsatte_nlp.store.reverts import locate_suggestion
+
+    at = locate_suggestion(text, start, before)
+    if at is None:
+        return ""
+    left = " ".join(text[max(0, at - width) : at].split()[-6:])
+    right = " ".join(text[at + len(before) : at + len(before) + width].split()[:6])
+    return f"…{escape_md(left)} **{escape_md(before)}** {escape_md(right)}…"
+
+
+def _suggestions(view: dict, doc_id: int) -> None:
+    """The OCR repairs the cleaner was too unsure to make: one click takes one up."""
+    suggestions = view.get("suggestions") or []
+    if not suggestions:
+        return
+    open_ = [c for c in suggestions if c["status"] == "suggested"]
+    taken = [c for c in suggestions if c["status"] == "accepted"]
+    st.subheader("Forslag")
+    st.caption(
+        "Ord, som renseren mener er læst forkert (OCR), men ikke har rettet, fordi den er for usikker, eller fordi "
+        "rettelsen ikke står i ordbogen. Teksten bruger stadig originalen. «Brug» sætter forslaget ind i inputtet."
+    )
+    for c in open_[:MAX_SUGGESTIONS]:
+        a, b = st.columns([5, 1], vertical_alignment="center")
+        a.markdown(
+            f"«{escape_md(c['before'])}» → «{escape_md(c['after'])}» · sikkerhed {c['confidence']:.2f}  \n"
+            f"{_context(view['clean_text'], int(c['start']), c['before'])}"
+        )
+        b.button("Brug", key=f"forslag_{c['id']}", on_click=_accept, args=(int(c["id"]),), width="stretch",
+                 help="Sæt det foreslåede ord ind i stedet for originalen. Kan fortrydes med «Fortryd».")
+    if len(open_) > MAX_SUGGESTIONS:
+        st.caption(f"… og {len(open_) - MAX_SUGGESTIONS} forslag mere.")
+    if taken:
+        st.caption("Taget i brug: " + ", ".join(f"«{escape_md(c['before'])}» → «{escape_md(c['after'])}»" for c in taken))
+
+
 def main() -> None:
     store = state.require_store()
     st.title("Dokumenter")
     docs = state.documents(store)
     ids = [d["id"] for d in docs]
-    names = {d["id"]: f"{d['name']} ({d['n_units']} input, {d['n_corrections']} rettelser)" for d in docs}
+    names = {
+        d["id"]: f"{d['name']} ({d['n_units']} input, {d['n_corrections']} rettelser"
+        + (f", {d['n_suggestions']} forslag)" if d.get("n_suggestions") else ")")
+        for d in docs
+    }
     doc_id = st.selectbox("Dokument", ids, key="dokument", format_func=lambda i: names[i])
     if doc_id is None:
         return
@@ -93,6 +146,7 @@ def main() -> None:
     if cut:
         st.caption(f"Kun de første ca. {MAX_VIEW:,} tegn vises.".replace(",", "."))
 
+    _suggestions(view, int(doc_id))
     st.subheader("Rettelser")
     corrections = view["corrections"]
     show_space = st.toggle("Vis også rettelser af mellemrum og usynlige tegn", key="vis_mellemrum")
