@@ -494,6 +494,31 @@ def test_check_of_a_model_that_does_not_load_is_a_row_not_a_crash(tmp_path):
     assert_one_line_error(missing, "nej.db")
 
 
+# ------------------------------------------------------------------------ app
+def test_overblik_measures_the_models(tmp_path, monkeypatch):
+    from udsatte_nlp import modelcheck
+
+    from .test_app import ok, start
+
+    # the bundled model is left out here only for time (the browser test measures it)
+    monkeypatch.setattr(modelcheck, "default_models", lambda current: ["lexical", current])
+    db = _project(tmp_path, LexicalEmbedder(256), per_theme=5)
+    monkeypatch.setenv("UDSATTE_PROJECT", str(db))
+    monkeypatch.setenv("UDSATTE_EMBEDDER", "lexical-256")
+    at = start()
+    assert "Hvilken sprogmodel passer bedst til jeres temaer?" in [e.label for e in at.expander]
+    at.button(key="modeller_maal").click().run(timeout=240)
+    ok(at)
+    table = at.dataframe[-1].value
+    assert list(table["Model"]) == ["lexical", "lexical-256 (nu)"]
+    assert all(table["Krydsvalideret"].str.endswith("%"))
+    assert at.info[-1].value.startswith(("Behold", "Skift til"))
+    at.switch_page("sider/tema.py").run()
+    at.switch_page("sider/overblik.py").run()
+    ok(at)
+    assert at.dataframe[-1].value.equals(table)  # kept while the session lasts
+
+
 def test_every_registry_field_is_documented():
     readme = (ROOT / "models" / "README.md").read_text(encoding="utf-8")
     for field in registry_module._FIELDS:
