@@ -519,6 +519,15 @@ def test_overblik_measures_the_models(tmp_path, monkeypatch):
     assert at.dataframe[-1].value.equals(table)  # kept while the session lasts
 
 
+def test_models_commands_have_danish_help():
+    assert "models" in run("--help").stdout
+    for args in (["models", "--help"], ["models", "add", "--help"], ["models", "check", "--help"],
+                 ["models", "remove", "--help"]):  # fmt: skip
+        result = run(*args)
+        assert result.exit_code == 0 and "--" in result.stdout, args
+    assert "Sprogmodeller" in run("models", "--help").stdout
+
+
 def test_every_registry_field_is_documented():
     readme = (ROOT / "models" / "README.md").read_text(encoding="utf-8")
     for field in registry_module._FIELDS:
