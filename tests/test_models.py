@@ -536,6 +536,36 @@ def test_overblik_measures_the_models(tmp_path, monkeypatch):
     assert at.dataframe[-1].value.equals(table)  # kept while the session lasts
 
 
+def test_the_app_analyses_with_a_registered_model_and_keeps_using_it(tiny, tmp_path, monkeypatch):
+    from .test_app import ok, start
+
+    assert run("models", "add", tiny["kender"], "--name", "kender").exit_code == 0
+    path = tmp_path / "nyt.db"
+    monkeypatch.setenv("UDSATTE_PROJECT", str(path))
+    monkeypatch.setenv("UDSATTE_EMBEDDER", "kender")  # udsatte-nlp app --embedder kender
+    csv = workshop_csv(tmp_path / "filer", 4)
+
+    def upload(at, name: str, data: bytes) -> None:
+        at.switch_page("sider/nyt.py").run()
+        at.file_uploader(key="nyt_filer").set_value([(name, data, "text/csv")]).run()
+        at.radio(key="nyt_tilstand").set_value("Fast antal temaer").run()
+        at.number_input(key="nyt_antal").set_value(2).run()
+        at.button(key="nyt_analyser").click().run(timeout=120)
+        ok(at)
+        assert not at.error, [e.value for e in at.error]
+
+    upload(start(), csv.name, csv.read_bytes())
+    key = f"st/{tiny['kender'].resolve()}"
+    with ProjectStore(path, create=False) as s:
+        assert review.last_model(s) == key
+    # restarted without --embedder: the project's own model, found again by its registered name
+    monkeypatch.delenv("UDSATTE_EMBEDDER")
+    more = "tekst;år\nFlere boliger til hjemløse unge i kommunen;2026\n"
+    upload(start(), "flere.csv", more.encode("utf-8"))
+    with ProjectStore(path, create=False) as s:
+        assert [r["model"] for r in s.runs()] == [key, key] and s.info()["units"] == 13
+
+
 def test_models_commands_have_danish_help():
     assert "models" in run("--help").stdout
     for args in (["models", "--help"], ["models", "add", "--help"], ["models", "check", "--help"],
