@@ -1,16 +1,27 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Tests never write into the repository's (or the user's) model registry: every test gets its own.
+os.environ["UDSATTE_MODELS"] = tempfile.mkdtemp(prefix="udsatte-models-")
+atexit.register(shutil.rmtree, os.environ["UDSATTE_MODELS"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 CORPORA = ROOT / "corpora"
+
+
+@pytest.fixture(autouse=True)
+def _own_model_registry(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("UDSATTE_MODELS", str(tmp_path_factory.mktemp("models")))
 
 
 @pytest.fixture

