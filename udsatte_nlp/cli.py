@@ -217,6 +217,7 @@ def analyze(
 
 def _print_themes(result: object) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -232,9 +233,9 @@ def _print_themes(result: object) -> None:
     table.add_column("Nøgleord")
     themes = sorted(result.themes, key=lambda t: (t.source == "outlier", -t.size))  # type: ignore[attr-defined]
     for i, t in enumerate(themes, start=1):
-        table.add_row(str(i), t.label, str(t.size), ", ".join(t.keywords[:6]))
+        table.add_row(str(i), escape(t.label), str(t.size), escape(", ".join(t.keywords[:6])))
     console.print(table)
-    console.print(f"Projekt gemt i {result.project}")  # type: ignore[attr-defined]
+    console.print(f"Projekt gemt i {escape(str(result.project))}")  # type: ignore[attr-defined]
 
 
 @app.command()
@@ -317,6 +318,7 @@ def batch(
 
 def _print_batch(result: object) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from .batch import comparison_sentences
@@ -337,7 +339,7 @@ def _print_batch(result: object) -> None:
     table.add_column("Udvikling")
     table.add_column("Sikkerhed")
     for t in comp.themes:
-        table.add_row(t.label, *[percent(t.shares.get(y, 0.0)) for y in comp.years], t.status_label, t.certainty_label)
+        table.add_row(escape(t.label), *[percent(t.shares.get(y, 0.0)) for y in comp.years], t.status_label, t.certainty_label)
     console.print(table)
     for line in comparison_sentences(comp):
         console.print(line, markup=False)
