@@ -54,7 +54,7 @@ def _make(fmt: str) -> None:
 
 def main() -> None:
     store = state.require_store()
-    st.title("Eksport")
+    st.title("Eksport", anchor=False)
     st.caption("Filerne laves ud fra projektet, som det ser ud nu, med alle jeres ændringer.")
     formats = sorted(FORMATS, key=lambda f: (list(DESCRIPTIONS).index(f) if f in DESCRIPTIONS else 99, f))
     fmt = st.radio("Format", formats, key="eksport_format",
