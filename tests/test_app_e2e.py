@@ -46,8 +46,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(tmp_path, **env_extra: str):
-    project = build_project(tmp_path / "projekt.db")
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    return build_project(tmp_path_factory.mktemp("e2e") / "skabelon.db")
+
+
+def start_server(tmp_path, template: Path, **env_extra: str):
+    project = tmp_path / "projekt.db"
+    shutil.copy(template, project)
     port = free_port()
     env = dict(os.environ, UDSATTE_PROJECT=str(project), UDSATTE_EMBEDDER="lexical-256", **env_extra)
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
@@ -77,16 +83,16 @@ def start_server(tmp_path, **env_extra: str):
 
 
 @pytest.fixture
-def server(tmp_path):
-    yield from start_server(tmp_path)
+def server(tmp_path, template):
+    yield from start_server(tmp_path, template)
 
 
 KEY = "e2e-adgangsnøgle-123"
 
 
 @pytest.fixture
-def locked_server(tmp_path):
-    yield from start_server(tmp_path, **{access.TOKEN_ENV: KEY})
+def locked_server(tmp_path, template):
+    yield from start_server(tmp_path, template, **{access.TOKEN_ENV: KEY})
 
 
 @pytest.fixture

@@ -295,7 +295,7 @@ def theme_colours(themes: list[dict[str, Any]]) -> dict[int, str]:
         if t["is_outlier"]:
             out[t["id"]] = OUTLIER_COLOUR
             continue
-        start = t["id"] % len(PALETTE)
+        start = (t["id"] - 1) % len(PALETTE)
         free = [PALETTE[(start + k) % len(PALETTE)] for k in range(len(PALETTE))]
         colour = next((c for c in free if c not in used), PALETTE[start])
         out[t["id"]] = colour

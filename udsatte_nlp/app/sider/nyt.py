@@ -124,7 +124,7 @@ def main() -> None:
             "Nye filer lægges til, og alle input analyseres igen. Jeres egne navne og placeringer bevares."
         )
     files = st.file_uploader("Filer", type=TYPES, accept_multiple_files=True, key="nyt_filer",
-                             help="Tekst (txt, md, html), Word, PDF, CSV og Excel. Regneark: én række pr. input.")
+                             help="Tekst (txt, md, html), Word, PDF, CSV og Excel, højst 200 MB pr. fil. Regneark: én række pr. input.")
     mode = st.radio("Temaer", MODES, key="nyt_tilstand", horizontal=True)
     n_themes, codebook = None, None
     if mode == MODES[1]:

@@ -53,10 +53,11 @@ def _merge(theme_id: int) -> None:
     others = [int(t) for t in st.session_state.get("flet_valgte") or []]
     label = st.session_state.get("flet_navn")
     names = _person_names(theme_id, others)
-    if len(names) < 2:
-        label = None  # nothing to choose: the store keeps the one name a person gave
+    if len(names) < 2 or label not in names:
+        label = None  # nothing to choose: the store keeps the one name a person gave (or asks)
     if state.run_edit("merge_themes", others, theme_id, label=label) is not None:
         st.session_state["flet_valgte"] = []
+        st.session_state.pop("flet_navn", None)
 
 
 def _person_names(theme_id: int, others: list[int]) -> list[str]:
@@ -127,7 +128,7 @@ def _name_form(theme: dict, tid: int) -> None:
             a, b = st.columns(2)
             a.button(f"Flet ind i «{state.short(label, 40)}»", key="navn_flet", on_click=_merge_into_named,
                      args=(tid, other, label), type="primary", width="stretch")
-            b.button("Fortryd", key="navn_annuller", on_click=lambda: st.session_state.pop("navn_konflikt", None),
+            b.button("Annullér", key="navn_annuller", on_click=lambda: st.session_state.pop("navn_konflikt", None),
                      width="stretch")
 
 
