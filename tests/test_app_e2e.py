@@ -1,9 +1,9 @@
 """End to end: the real app server in headless Chromium; every edit is checked in the database.
 
-* rename a theme with Enter, visit every page, choose points on the map;
+* rename a theme with Enter, visit every page, choose points on the map by a click and with the lasso;
 * ticks choose inputs, not rows: tick two, move them, tick one more → exactly one is chosen (#17 item 1);
-* every page opens at its own address (#15.4);
-* network mode: without the key nothing of the project is shown; with it the browser session keeps it (#15.3).
+* network mode: without the key nothing of the project is shown; with it the browser session keeps it (#15.3),
+  and every page opens at its own address (#15.4).
 
 Screenshots of every page are saved in ``test-artifacts/`` (not in git).
 Skipped when Chromium (Debian's ``chromium``) or the Playwright package is missing.
@@ -131,6 +131,11 @@ def lasso_everything(page) -> None:
 
 def point_on_map(page, trace: int = 0, index: int = 0) -> tuple[float, float, int]:
     """Where one input's point is drawn on the page, and its unit id."""
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('.js-plotly-plot'); return gd && gd._fullData && gd._fullData.length; }",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(500)
     return tuple(page.evaluate(
         """([t, i]) => { const gd = document.querySelector('.js-plotly-plot');
             const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, tr = gd._fullData[t];
@@ -203,7 +208,16 @@ def test_rename_a_theme_in_the_browser(server, browser):
         settle(page, 1200 if name == "kort" else 300)
         assert not page.locator("[data-testid='stException']").count(), name
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        if name == "kort":  # the toolbar is Danish; points chosen with the lasso are listed and marked
+        if name == "kort":  # a click chooses a point; the toolbar is Danish; the lasso chooses many
+            x, y, unit = point_on_map(page, 0, 0)
+            with ProjectStore(project, create=False) as s:
+                text = next(u["text"] for u in s.units() if u["id"] == unit)
+            page.mouse.move(x, y)
+            page.wait_for_timeout(300)
+            page.mouse.click(x, y)
+            assert wait_chosen(page, 1) == 1
+            assert text[:30] in page.locator("[data-testid='stMain']").inner_text()
+            assert marked_on_map(page) == {unit}  # the chosen point stands out
             assert page.locator(".modebar-btn[data-title='Lasso Select']").count() == 0
             main = page.locator("[data-testid='stMain']")
             for attempt in range(3):
@@ -296,41 +310,7 @@ def test_ticks_choose_inputs_not_rows(server, browser):
     assert page.get_by_role("tab", name="Flet, del og øvrige").get_attribute("aria-selected") == "true"
 
 
-def test_a_click_on_the_map_chooses_that_point(server, browser):
-    base, project = server
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(base + "/kort")
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
-    settle(page, 1500)
-    x, y, unit = point_on_map(page, 0, 0)
-    with ProjectStore(project, create=False) as s:
-        text = next(u["text"] for u in s.units() if u["id"] == unit)
-    page.mouse.move(x, y)
-    page.wait_for_timeout(300)
-    page.mouse.click(x, y)
-    expect(page.locator("[data-testid='stMain']")).to_contain_text("Valgte input (1)", timeout=15_000)
-    settle(page, 800)
-    assert text[:30] in page.locator("[data-testid='stMain']").inner_text()
-    assert marked_on_map(page) == {unit}  # the chosen point stands out
-
-
-def test_every_page_opens_at_its_own_address(server, browser):
-    base, _ = server
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    for path, heading in (("overblik", "Overblik"), ("tema", None), ("kort", "Kort"), ("dokumenter", "Dokumenter"),
-                          ("eksport", "Eksport"), ("nyt", "Tilføj filer")):
-        page.goto(f"{base}/{path}")
-        if heading:
-            page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
-        else:
-            page.get_by_label("Nyt navn", exact=True).wait_for(timeout=30_000)
-        settle(page, 300)
-        assert page.url.rstrip("/").endswith("/" + path), page.url
-        body = page.locator("body").inner_text()
-        assert "Page not found" not in body and "does not seem to exist" not in body, path
-
-
-def test_network_mode_needs_the_key(locked_server, browser):
+def test_network_mode_needs_the_key_and_every_page_has_its_address(locked_server, browser):
     base, project = locked_server
     stranger = browser.new_context().new_page()
     for path in ("", "overblik", "tema", "kort", "dokumenter", "eksport", "nyt"):
@@ -350,8 +330,18 @@ def test_network_mode_needs_the_key(locked_server, browser):
     staff.get_by_role("heading", name="Overblik").wait_for(timeout=30_000)
     settle(staff, 500)
     assert "token=" not in staff.url  # the key leaves the address bar
-    staff.goto(f"{base}/kort")  # a new page load in the same browser session: the key is remembered
-    staff.get_by_role("heading", name="Kort").wait_for(timeout=30_000)
+    # every page opens at its own address (#15.4), each a new page load: the browser session keeps the key
+    for path, heading in (("overblik", "Overblik"), ("tema", None), ("kort", "Kort"), ("dokumenter", "Dokumenter"),
+                          ("eksport", "Eksport"), ("nyt", "Tilføj filer")):
+        staff.goto(f"{base}/{path}")
+        if heading:
+            staff.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+        else:
+            staff.get_by_label("Nyt navn", exact=True).wait_for(timeout=60_000)
+        settle(staff, 300)
+        assert staff.url.rstrip("/").endswith("/" + path), staff.url
+        body = staff.locator("body").inner_text()
+        assert "Page not found" not in body and "does not seem to exist" not in body, path
     other_tab = context.new_page()
     other_tab.goto(f"{base}/tema")
     other_tab.get_by_label("Nyt navn", exact=True).wait_for(timeout=30_000)

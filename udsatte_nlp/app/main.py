@@ -169,13 +169,13 @@ def main() -> None:
         st.navigation(list(pages.values()), position="hidden")  # every address resolves; none is drawn
         _locked_page()
         return
-    _remember_key()
     nav = st.navigation(list(pages.values()))
     goto = st.session_state.pop("_goto", None)
     if goto in pages:
         st.switch_page(pages[goto])
     if nav is pages["start"]:
         st.switch_page(pages["overblik" if state.has_themes(store) else "nyt"])
+    _remember_key()  # after any page switch, so the page that is drawn sets the cookie
     state.begin_render(store)
     _sidebar(store)
     state.show_flashes()
