@@ -237,6 +237,16 @@ def _documents(_store: ProjectStore, key: tuple[Any, ...]) -> list[dict[str, Any
     return review.documents(_store)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _n_inputs(_store: ProjectStore, key: tuple[Any, ...]) -> int:
+    return len(set(_store.counted_as().values()))
+
+
+def n_inputs(store: ProjectStore) -> int:
+    """How many inputs the project has, an input typed into two files counted once."""
+    return _n_inputs(store, data_key(store))
+
+
 def overview(store: ProjectStore) -> list[dict[str, Any]]:
     return _overview(store, data_key(store))
 
@@ -416,7 +426,7 @@ PAGES: dict[str, Any] = {}
 def theme_label(themes: list[dict[str, Any]], theme_id: int) -> str:
     for t in themes:
         if t["id"] == theme_id:
-            return f"{t['label']} ({t['size']})"
+            return f"{t['label']} ({number(t['size'])})"
     return str(theme_id)
 
 

@@ -73,7 +73,7 @@ def main() -> None:
         name = f"{Path(store.path).stem}-temaer.{fmt}"
         st.download_button(f"Hent {name}", data=made[3], file_name=name, mime=review.MIME.get(fmt, "application/octet-stream"),
                            key="eksport_hent", icon=":material/download:")
-        st.caption(f"{len(made[3]) / 1024:.0f} KB")
+        st.caption(f"{state.number(len(made[3]) / 1024)} KB")
 
 
 main()

@@ -32,7 +32,7 @@ def main() -> None:
     last = info["last_run"] or {}
     st.caption(f"{md(Path(state.project_path() or '').name)} · seneste analyse "
                f"{md(danish_date(last.get('created_at')))}")
-    n_inputs = len(set(store.counted_as().values()))
+    n_inputs = state.n_inputs(store)
     twice = info["units"] - n_inputs  # units that repeat an input typed into another file
     cols = st.columns(4)
     cols[0].metric("Dokumenter", number(info["documents"]))
