@@ -565,10 +565,12 @@ def split_theme(
     Xn = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
     scores: dict[int, float] = {}
     for g in groups_idx:
-        centre = Xn[g].mean(axis=0)
-        centre /= np.linalg.norm(centre) or 1.0
-        for i, s in zip(g.tolist(), (Xn[g] @ centre).tolist(), strict=True):
-            scores[ids[i]] = float(s)
+        if len(g) < 2:
+            continue  # alone in its part: nothing to compare with, it keeps its score
+        total = Xn[g].sum(axis=0)
+        for i in g.tolist():  # similarity to the centre of the *other* members: never 1.0 by construction
+            rest = total - Xn[i]
+            scores[ids[i]] = float(Xn[i] @ rest / (np.linalg.norm(rest) or 1.0))
     names = [f"{parent['label']}: {name}" for name in _sub_labels(texts, sub.tolist(), kw)]
     if len(set(names)) < len(names):
         names = [f"{name} ({k + 1})" for k, name in enumerate(names)]
