@@ -37,6 +37,8 @@ def server_args(port: int, *, network: bool = False) -> list[str]:
         "--client.showErrorDetails", "false",
         "--theme.base", "light",
         "--theme.primaryColor", "#2f6f8f",
+        "--server.enableAgentApi", "false",  # no other way in than the browser page (and its access key)
+        "--server.enableStaticServing", "false",
         *([] if network else ["--browser.serverAddress", LOCALHOST]),
     ]
 
