@@ -110,6 +110,7 @@ def test_a_name_another_theme_has_is_refused_or_merged_when_confirmed(project):
     ok(at)
     with db(project) as s:
         assert b["id"] not in {t["id"] for t in review.overview(s)}
+        assert s.theme(a["id"])["label"] == a["label"]  # the existing name as it is written, not as typed
         assert len(review.theme_units(s, a["id"])) == a["size"] + b["size"]
     assert at.session_state["theme_id"] == a["id"]
 

@@ -32,8 +32,8 @@ def _rename(theme_id: int, key: str) -> None:
     if store is None:
         return
     other = store.theme_named(label, exclude=[theme_id]) if label else None
-    if other is not None:  # ask first: the two can be merged under that name
-        st.session_state["navn_konflikt"] = (theme_id, other, label)
+    if other is not None:  # ask first: the two can be merged under the other theme's name
+        st.session_state["navn_konflikt"] = (theme_id, other, store.theme(other)["label"])
         return
     st.session_state.pop("navn_konflikt", None)
     state.run_edit("rename_theme", theme_id, label)
