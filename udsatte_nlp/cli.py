@@ -495,24 +495,35 @@ def review_app(
     project: ProjectOpt,
     port: Annotated[int, typer.Option("--port", help="Porten appen lytter på.", min=1, max=65535)] = 8501,
     network: Annotated[
-        bool, typer.Option("--network", help="Åbn appen for andre på netværket (ellers kun denne computer).")
+        bool, typer.Option("--network", help="Åbn appen for andre på netværket, med en adgangsnøgle (ellers kun denne computer).")
     ] = False,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", help="Adgangsnøglen (standard med --network: en tilfældig nøgle, som vises i linket)."),
+    ] = None,
     embedder: Annotated[
         str | None, typer.Option("--embedder", help="Model til nye analyser i appen (standard: projektets egen).")
     ] = None,
 ) -> None:
     """Start gennemgangs-appen i browseren: omdøb, flet, del og flyt temaer."""
     with _user_errors():
-        from .app import launch
+        from .app import launch, new_token, urls
+        from .errors import ConfigError
 
+        if token is not None and len(token.strip()) < 8:
+            raise ConfigError("Adgangsnøglen er for kort", hint="Brug mindst 8 tegn, eller udelad --token")
+        key = token.strip() if token else (new_token() if network else None)
         if network:
             typer.echo(
-                "Advarsel: appen er åben for alle på netværket og har intet login. Projektet kan indeholde "
-                "personfølsomme oplysninger; brug kun --network på et netværk, I stoler på.",
+                "Advarsel: appen er åben på netværket. Kun browsere med adgangsnøglen (i linket herunder) kan se "
+                "projektet, men forbindelsen er ikke krypteret: brug kun --network på et netværk, I stoler på.",
                 err=True,
             )
-        typer.echo(f"Appen starter på http://127.0.0.1:{port} (stop den med Ctrl+C).")
-        code = launch(project, port, network=network, embedder=embedder)
+        links = urls(port, network=network, token=key)
+        typer.echo(f"Appen starter på {links[0]} (stop den med Ctrl+C).")
+        for link in links[1:]:
+            typer.echo(f"Andre på netværket åbner {link}")
+        code = launch(project, port, network=network, embedder=embedder, token=key)
         if code:
             raise typer.Exit(code)
 
