@@ -56,8 +56,8 @@ def test_split_in_the_app_keeps_who_placed_and_shows_fresh_descriptions(project)
     placed = table(at, "tema_valgte").value["Placeret af"]
     human_here = [u for u in members if rows[u]["theme_id"] == shown["id"] and rows[u]["source"] == "human"]
     assert len(placed) == shown["size"] and (placed == "jer").sum() == len(human_here)
-    # the description on the page is made from the part's own inputs
-    assert f"{shown['size']} input (" in markdown(at)
+    # the description on the page is made from the part's own name and keywords
+    assert f"Handler om {shown['label'].lower()}" in markdown(at)
     at.switch_page("sider/overblik.py").run()
     sizes = list(at.dataframe[0].value["Input"])
     assert sizes == sorted(sizes, reverse=True)  # Overblik's table is ordered by size, like its chart
@@ -78,8 +78,8 @@ def test_merge_in_the_app_keeps_the_name_a_person_gave(project):
         fresh = review.overview(s)[0]
     assert at.header[0].value == "Kommunen og borgeren"
     assert any("der nu hedder «Kommunen og borgeren»" in m for m in successes(at))
-    size = into["size"] + other["size"]
-    assert f"{size} input (" in markdown(at) and fresh["description"].startswith(f"{size} input (")
+    assert "Handler om kommunen og borgeren" in markdown(at)
+    assert fresh["description"].startswith("Handler om kommunen og borgeren")
 
 
 def test_merge_of_two_named_themes_asks_which_name(project):

@@ -362,6 +362,7 @@ def source_texts(store: Any, documents: set[str] | None = None) -> list[SourceTe
         year = d["year"] if d["year"] is not None else (next(iter(years)) if len(years) == 1 else None)
         out.append(SourceText(d["name"], d["sha256"], d["title"], d["date"], year, d["format"],
                               source_parts(d["clean_text"], units)))  # fmt: skip
+    return out
 
 
 def _fold_copies(units: list[dict[str, Any]], counted: dict[int, int]) -> list[dict[str, Any]]:
