@@ -23,7 +23,8 @@ from udsatte_nlp.store import ProjectStore
 
 from .test_review import HOSTILE, build_project, write_corpus
 
-PAGES = ["sider/overblik.py", "sider/tema.py", "sider/kort.py", "sider/dokumenter.py", "sider/eksport.py", "sider/nyt.py"]
+PAGES = ["sider/overblik.py", "sider/tema.py", "sider/gennemga.py", "sider/kort.py", "sider/dokumenter.py", "sider/eksport.py",
+         "sider/nyt.py"]
 
 
 @pytest.fixture(scope="module")

@@ -338,7 +338,7 @@ def test_ticks_choose_inputs_not_rows(server, browser):
 def test_network_mode_needs_the_key_and_every_page_has_its_address(locked_server, browser):
     base, project = locked_server
     stranger = browser.new_context().new_page()
-    for path in ("", "overblik", "tema", "kort", "dokumenter", "eksport", "nyt"):
+    for path in ("", "overblik", "tema", "gennemga", "kort", "dokumenter", "eksport", "nyt"):
         stranger.goto(f"{base}/{path}")
         stranger.get_by_label("Adgangsnøgle", exact=True).wait_for(timeout=30_000)
         settle(stranger, 300)
@@ -356,8 +356,8 @@ def test_network_mode_needs_the_key_and_every_page_has_its_address(locked_server
     settle(staff, 500)
     assert "token=" not in staff.url  # the key leaves the address bar
     # every page opens at its own address (#15.4), each a new page load: the browser session keeps the key
-    for path, heading in (("overblik", "Overblik"), ("tema", None), ("kort", "Kort"), ("dokumenter", "Dokumenter"),
-                          ("eksport", "Eksport"), ("nyt", "Tilføj filer")):
+    for path, heading in (("overblik", "Overblik"), ("tema", None), ("gennemga", "Gennemgå"), ("kort", "Kort"),
+                          ("dokumenter", "Dokumenter"), ("eksport", "Eksport"), ("nyt", "Tilføj filer")):
         staff.goto(f"{base}/{path}")
         if heading:
             staff.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
@@ -377,3 +377,25 @@ def test_network_mode_needs_the_key_and_every_page_has_its_address(locked_server
     typed.get_by_label("Adgangsnøgle", exact=True).fill(KEY)
     typed.get_by_label("Adgangsnøgle", exact=True).press("Enter")
     typed.get_by_role("heading", name="Eksport").wait_for(timeout=30_000)
+
+
+def test_gennemga_confirm_in_the_browser(server, browser):
+    """Issue #13: the review queue page, one click to confirm; the input is then a person's placement."""
+    base, project = server
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base + "/gennemga")
+    page.get_by_role("heading", name="Gennemgå").wait_for(timeout=30_000)
+    settle(page)
+    confirm = page.get_by_role("button", name=re.compile("^Bekræft «"))
+    confirm.wait_for(timeout=30_000)
+    shown = page.locator("h4").first.inner_text()
+    confirm.click()
+    page.get_by_text("Modellen lærte af det", exact=False).first.wait_for(timeout=60_000)
+    settle(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "gennemga.png"), full_page=True)
+    with ProjectStore(project, create=False) as s:
+        placed = [r[0] for r in s.conn.execute(
+            "SELECT u.text FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.source = 'human'")]
+    assert len(placed) == 1 and " ".join(placed[0].split()) == " ".join(shown.split())
+    assert not page.locator("[data-testid='stException']").count()

@@ -100,6 +100,8 @@ def overview(store: Any) -> list[dict[str, Any]]:
                 "is_outlier": bool(t["is_outlier"]),
                 "source": t["source"],
                 "label_source": t["label_source"],
+                "label_support": _get(t, "label_support"),
+                "mixed": bool(_get(t, "mixed")),
             }
         )
     return out
@@ -156,14 +158,18 @@ def _vectors(store: Any, hashes: Sequence[str], model: str | None = None) -> np.
 
 
 def theme_units(store: Any, theme_id: int) -> list[dict[str, Any]]:
-    """A theme's inputs with document, section and year, the most representative first.
+    """A theme's inputs with document, section and year, the most confident first.
 
-    Representativeness is the cosine similarity to the centre of the theme's
-    current members (human moves included), from the cached embeddings; the
-    assignment score is the fallback when vectors are missing. An input typed into
-    two files is listed once: ``sources`` names every file it is in (``document ·
-    section``), ``copies`` holds the ids of all its units (move them together).
+    ``confidence`` is the model's probability that the input belongs to the theme
+    (``assignments.score``; None until the model has scored a person's move) and
+    ``band`` its Danish band (*sikker*, *usikker*, *tjek*). ``typicality`` is the
+    cosine similarity to the centre of the theme's current members, from the cached
+    embeddings. An input typed into two files is listed once: ``sources`` names every
+    file it is in (``document · section``), ``copies`` holds the ids of all its units
+    (move them together).
     """
+    from .themes.placement import band
+
     rows = store.conn.execute(
         """
         SELECT u.id AS unit_id, u.text, u.text_hash, u.kind, u.section, u.page, d.id AS document_id,
@@ -188,7 +194,11 @@ def theme_units(store: Any, theme_id: int) -> list[dict[str, Any]]:
     else:
         for u in units:
             u["typicality"] = float(u["score"] if u["score"] is not None else 0.0)
-    units.sort(key=lambda u: (-u["typicality"], u["unit_id"]))
+    for u in units:
+        u["confidence"] = None if u["score"] is None else float(u["score"])
+        u["band"] = band(u["confidence"]) if u["confidence"] is not None else None
+    # the most confident first (the quotes); inputs not scored yet after them, most typical first
+    units.sort(key=lambda u: (u["confidence"] is None, -(u["confidence"] or 0.0), -u["typicality"], u["unit_id"]))
     for u in units:
         del u["text_hash"]
     return units

@@ -27,6 +27,7 @@ def _pages(new_project: bool) -> dict[str, st.Page]:
     spec = [
         ("overblik", "Overblik", ":material/dashboard:"),
         ("tema", "Tema", ":material/topic:"),
+        ("gennemga", "Gennemgå", ":material/fact_check:"),
         ("kort", "Kort", ":material/scatter_plot:"),
         ("dokumenter", "Dokumenter", ":material/description:"),
         ("eksport", "Eksport", ":material/download:"),

@@ -215,7 +215,7 @@ def _years(_store: ProjectStore, key: tuple[Any, ...]) -> pd.DataFrame:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _theme_units(_store: ProjectStore, key: tuple[Any, ...], theme_id: int) -> pd.DataFrame:
     cols = ["unit_id", "text", "kind", "section", "page", "document_id", "document", "year", "score", "assigned_by",
-            "typicality", "sources", "copies"]
+            "typicality", "confidence", "band", "sources", "copies"]
     return pd.DataFrame(review.theme_units(_store, theme_id), columns=cols)
 
 
@@ -249,6 +249,29 @@ def _n_inputs(_store: ProjectStore, key: tuple[Any, ...]) -> int:
 def n_inputs(store: ProjectStore) -> int:
     """How many inputs the project has, an input typed into two files counted once."""
     return _n_inputs(store, data_key(store))
+
+
+@st.cache_data(max_entries=8, show_spinner="Modellen finder de input, den er mest i tvivl om …")
+def _review_queue(_store: ProjectStore, key: tuple[Any, ...], n: int) -> list[dict[str, Any]]:
+    from .. import learning
+
+    return learning.queue(_store, n)
+
+
+def review_queue(store: ProjectStore, n: int) -> list[dict[str, Any]]:
+    """The ``n`` inputs to check first (:func:`udsatte_nlp.learning.queue`), cached per revision."""
+    return _review_queue(store, data_key(store), n)
+
+
+def review_progress(store: ProjectStore) -> tuple[int, int, int, int]:
+    """How many inputs people have placed, and how many of the model's placements are
+    *sikker* (≥ 0.7), *usikker* (≥ 0.4) and *tjek* (below)."""
+    row = store.conn.execute(
+        "SELECT sum(source = 'human'), sum(source = 'model' AND score >= 0.7),"
+        " sum(source = 'model' AND score >= 0.4 AND score < 0.7), sum(source = 'model' AND score < 0.4)"
+        " FROM assignments"
+    ).fetchone()
+    return tuple(int(x or 0) for x in row)  # type: ignore[return-value]
 
 
 def overview(store: ProjectStore) -> list[dict[str, Any]]:

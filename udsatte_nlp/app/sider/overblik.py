@@ -61,6 +61,7 @@ def main() -> None:
             "Nøgleord": [", ".join(t["keywords"][:8]) for t in themes],
             "Stabilitet": [None if t["stability"] is None else 100 * t["stability"] for t in themes],
             "Beskrivelse": [t["description"] for t in themes],
+            "Bemærkning": ["blandet tema – overvej at dele det" if t.get("mixed") else "" for t in themes],
             "Øvrige": [t["is_outlier"] for t in themes],
         }
     )
@@ -92,6 +93,11 @@ def main() -> None:
             column_config["Stabilitet"] = None
         if not frame["Beskrivelse"].astype(bool).any():
             column_config["Beskrivelse"] = None
+        if frame["Bemærkning"].astype(bool).any():
+            column_config["Bemærkning"] = st.column_config.TextColumn(
+                width="medium", help="Et blandet tema har input, der ikke hænger godt sammen. Del det på Tema-siden.")
+        else:
+            column_config["Bemærkning"] = None
         st.dataframe(frame, hide_index=True, column_config=column_config, key="overblik_tabel")
         pick, go = st.columns([4, 1], vertical_alignment="bottom")
         pick.selectbox(

@@ -110,6 +110,33 @@ def _whole_outlier(theme_id: int) -> None:
     state.run_edit("mark_outlier", theme_id=theme_id)
 
 
+def _certainty(confidence: float | None, band: str | None) -> str:
+    """``sikker (0,83)``; ``–`` when the model has not scored the input."""
+    if confidence is None or confidence != confidence or band is None or band != band:
+        return "–"
+    return f"{band} ({number(float(confidence), 2)})"
+
+
+def _split_in_two(theme_id: int) -> None:
+    st.session_state["del_antal"] = 2
+    _split(theme_id)
+
+
+def _facts(theme: dict) -> str:
+    facts = [count(theme["size"], "input"), f"{percent(theme['share'])} af alle"]
+    if theme["stability"] is not None:
+        facts.append(f"stabilitet {percent(theme['stability'])}")
+    support = theme.get("label_support")
+    said = f"; {percent(support)} af inputtene bruger ordet" if support is not None and support == support else ""
+    facts.append({
+        "human": "navngivet af jer",
+        "codebook": "navn fra kodebogen",
+        "meaning": f"navn valgt ud fra temaets betydning{said}",
+        "vocabulary": f"navn valgt blandt socialpolitiske temanavne ud fra temaets betydning{said}",
+    }.get(theme["label_source"], f"navn foreslået ud fra inputtenes ord{said}"))
+    return " · ".join(facts)
+
+
 # --------------------------------------------------------------------- page
 def _name_form(theme: dict, tid: int) -> None:
     name_key = f"navn_{tid}_{_tag(theme['label'])}"
@@ -138,15 +165,15 @@ def _input_tab(theme: dict, themes: list[dict], units: pd.DataFrame, tid: int) -
     others = [t["id"] for t in themes if t["id"] != tid]
     copies = sum(1 for c in units["copies"] if len(c) > 1)
     note = f" {number(copies)} input står i flere filer og tælles én gang." if copies else ""
-    st.caption(f"{count(len(unit_ids), 'input')}. De mest typiske står øverst (★). "
-               f"Sæt flueben ved de input, du vil flytte.{note}")
+    st.caption(f"{count(len(unit_ids), 'input')}. De input, modellen er mest sikker på, står øverst (★); "
+               f"de er temaets citater. Sæt flueben ved de input, du vil flytte.{note}")
     table = pd.DataFrame(
         {
             "": ["★" if i < N_REPRESENTATIVE else "" for i in range(len(units))],
             "Input": units["text"],
             "Kilde": ["; ".join(s) for s in units["sources"]],
             "År": units["year"],
-            "Typisk": [number(max(0.0, min(1.0, float(x))), 2) for x in units["typicality"]],
+            "Sikkerhed": [_certainty(c, b) for c, b in zip(units["confidence"], units["band"], strict=True)],
             "Placeret af": ["jer" if s == "human" else "model" for s in units["assigned_by"]],
         }
     )
@@ -154,11 +181,15 @@ def _input_tab(theme: dict, themes: list[dict], units: pd.DataFrame, tid: int) -
         table, unit_ids, CHOICE,
         height=min(38 + 35 * len(table), 560),
         column_config={
-            "": st.column_config.TextColumn(width=30, help="De mest repræsentative input"),
+            "": st.column_config.TextColumn(width=30, help="Temaets citater: de input, modellen er mest sikker på"),
             "Input": st.column_config.TextColumn(width="large"),
             "Kilde": st.column_config.TextColumn(width="medium", help="Dokument og afsnit"),
             "År": st.column_config.NumberColumn(format="%d", width="small"),
-            "Typisk": st.column_config.TextColumn(width="small", help="Ligheden med temaets centrum (0 til 1)"),
+            "Sikkerhed": st.column_config.TextColumn(
+                width="small",
+                help="Modellens sandsynlighed for, at inputtet hører til temaet: «sikker» fra 0,7, «usikker» fra 0,4, "
+                     "ellers «tjek». «–»: endnu ikke vurderet (et input, I lige har flyttet) eller «Øvrige».",
+            ),
             "Placeret af": st.column_config.TextColumn(
                 width="small", help="«jer»: en af jer har flyttet inputtet hertil; «model»: værktøjet har placeret det"
             ),
@@ -228,11 +259,13 @@ def main() -> None:
     tid = int(theme["id"])
 
     st.header(md(theme["label"]), anchor=False)
-    facts = [count(theme["size"], "input"), f"{percent(theme['share'])} af alle"]
-    if theme["stability"] is not None:
-        facts.append(f"stabilitet {percent(theme['stability'])}")
-    facts.append("navngivet af jer" if theme["label_source"] == "human" else "navn foreslået ud fra nøgleord")
-    st.caption(" · ".join(facts))
+    st.caption(md(_facts(theme)))
+    if theme.get("mixed") and theme["size"] >= 4:
+        with st.container(border=True):
+            st.warning("**Blandet tema:** inputtene ligner ikke hinanden mere, end tilfældige input fra projektet gør, "
+                       "eller langt mindre end i et typisk tema. Forslag: del temaet i to, og se, om delene giver mening.")
+            st.button("Del i to", key="blandet_del", on_click=_split_in_two, args=(tid,),
+                      help="Finder to deltemaer ud fra inputtenes betydning. Kan fortrydes.")
     if theme["keywords"]:
         st.markdown("**Nøgleord:** " + md(", ".join(theme["keywords"])))
     if theme["description"]:
