@@ -73,3 +73,28 @@ def test_skip_shows_the_next_and_the_tema_page_shows_bands(project):
     assert shown, "the Tema table shows the confidence as bands"
     bands = {v.split(" ")[0] for v in shown[0].value["Sikkerhed"]}
     assert bands <= {"sikker", "usikker", "tjek", "–"} and bands - {"–"}
+
+
+def test_a_named_theme_keeps_its_members_when_a_file_is_added_in_the_app(project, tmp_path):
+    """Issue #17 item 0 through the app: rename, then analyse a new file from «Tilføj filer»."""
+    from udsatte_nlp import review
+
+    with db(project) as s:
+        largest = max(review.overview(s), key=lambda t: t["size"])
+        review.apply_edit(s, "rename_theme", largest["id"], "Vores eget navn")
+        before = {u["unit_id"] for u in review.theme_units(s, largest["id"])}
+    at = start("sider/nyt.py")
+    note = "Dialogmøde 2025\n\n• Flere billige boliger til unge hjemløse\n• Respekt i mødet med kommunen\n"
+    at.file_uploader(key="nyt_filer").set_value([("noter-2025.txt", note.encode(), "text/plain")]).run()
+    at.button(key="nyt_analyser").click().run()
+    ok(at)
+    assert not at.error, [e.value for e in at.error]
+    with db(project) as s:
+        theme = s.theme(largest["id"])
+        after = {u["unit_id"] for u in review.theme_units(s, largest["id"])}
+        shown = len(review.overview(s))
+        assert s.info()["documents"] == 4
+    assert theme["label"] == "Vores eget navn" and theme["active"] == 1
+    assert before <= after
+    message = next(m for m in successes(at) if "Analysen er færdig" in m)
+    assert f"{shown} temaer" in message or f"{shown} tema" in message
