@@ -198,8 +198,8 @@ def test_html(tmp_path: Path) -> None:
         "• Økonomi",
         "Teksten i canvas bliver.",
         "Aktionærer bliver også.",
-        "Gruppe 1",
-        "Ensomhed",
+        "• Gruppe 1",
+        "• Ensomhed",
     ]
     for noise in ("skjult", "cookies", "Forside", "logo", "Kontakt", "Spring", "Menu", "Brødkrumme", "Facebook"):
         assert noise not in doc.text
@@ -243,9 +243,12 @@ def test_docx_order_lists_and_tables(tmp_path: Path) -> None:
         "Første afsnit den 23. maj 2013.",
         "• Bolig",
         "• Gæld",
-        "Gruppe | Tema",
-        "A | Ensomhed",
-        "Fælles | Slut",
+        "• Gruppe",  # no header by shape (its cells are as short as the rest): every cell is an input
+        "• Tema",
+        "• A",
+        "• Ensomhed",
+        "• Fælles",  # merged over two columns: read once
+        "• Slut",
         "Afsnit efter tabellen.",
     ]
     assert (doc.date, doc.year) == ("2013-05-23", 2013)

@@ -127,6 +127,9 @@ def _set_date(document: Document, file: Path) -> None:
     In a table only the first rows are searched: a date deep down a sheet of
     300,000 inputs is one input's, not the file's (and scanning them all is slow)."""
     date, year = find_date(document.text[:_TABLE_DATE_CHARS] if document.rows is not None else document.text)
+    info = document.metadata.get("info")
+    if year is None and isinstance(info, dict):  # a meeting-information table (Dato | 12. marts 2025)
+        date, year = find_date("\n".join(map(str, info.values())))
     if year is None:
         year = year_from_name(file.name) or year_from_name(file.parent.name)
     if year is None and document.rows:
