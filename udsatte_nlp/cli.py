@@ -112,7 +112,7 @@ def _say(quiet: bool, message: str) -> None:
 
 @app.command()
 def clean(
-    input: Annotated[Path, typer.Argument(help="En fil (.txt .md .html .docx .pdf .csv .xlsx).")],
+    input: Annotated[Path, typer.Argument(help="En fil (.txt .md .html .docx .pdf .csv .xlsx .png .jpg .tif).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Hvor den rensede tekst skrives (UTF-8).")],
     report: Annotated[
         Path | None, typer.Option("--report", help="Skriv alle rettelser til en CSV-fil.")

@@ -12,6 +12,7 @@ from udsatte_nlp.ingest.archive import check_zip
 from udsatte_nlp.ingest.dates import find_date, year_from_name
 from udsatte_nlp.ingest.docx import read_docx
 from udsatte_nlp.ingest.html import read_html
+from udsatte_nlp.ingest.image import read_image
 from udsatte_nlp.ingest.paths import check_suffix, missing
 from udsatte_nlp.ingest.pdf import read_pdf
 from udsatte_nlp.ingest.table import read_csv, read_xlsx, table_year
@@ -30,6 +31,11 @@ READERS: dict[str, Callable[..., Document]] = {
     ".csv": read_csv,
     ".tsv": read_csv,
     ".xlsx": read_xlsx,
+    ".png": read_image,
+    ".jpg": read_image,
+    ".jpeg": read_image,
+    ".tif": read_image,
+    ".tiff": read_image,
 }
 _TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx"})
 
@@ -49,7 +55,8 @@ def read(path: str | Path, *, text_column: str | None = None, ocr: bool = False)
     The reader is chosen by suffix (case-insensitive). ``text_column`` picks
     the text column of a table and is ignored for other formats; ``ocr``
     OCRs every page of a PDF with Tesseract (pages without text are OCR'd
-    anyway when Tesseract is installed) and is ignored for other formats. Every
+    anyway when Tesseract is installed) and is ignored for other formats; images
+    (.png .jpg .tif) are always OCR'd. Every
     problem with the file raises :class:`InputError` with a one-line Danish
     message; no library exception escapes.
     """

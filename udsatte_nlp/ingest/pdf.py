@@ -4,7 +4,6 @@ pages without one, or for every page when asked (``ocr=True``)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import logging
 import shutil
@@ -14,11 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from udsatte_nlp.errors import InputError
+from udsatte_nlp.ingest.ocr import (
+    INSTALL_HINT,
+    OCR_HINT,
+    OCR_TIMEOUT,
+    OcrPage,
+    ocr_image,
+    ocr_metadata,
+    require_tesseract,
+    tesseract_available,
+)
 from udsatte_nlp.ingest.text import truncate
 from udsatte_nlp.records import Document
 
-OCR_HINT = "installer tesseract-ocr og tesseract-ocr-dan"
-INSTALL_HINT = "Installer Tesseract med dansk sprogmodel: apt-get install tesseract-ocr tesseract-ocr-dan"
 _DAMAGED_HINT = "Åbn den og gem/eksportér den som PDF igen"
 
 
@@ -46,19 +53,21 @@ def read_pdf(data: bytes, path: Path, *, ocr: bool = False) -> Document:
             raise InputError("PDF-filen har ingen sider", path=path, hint=_DAMAGED_HINT)
         if ocr:
             require_tesseract(path)
-        ocred = []
+        ocred: list[tuple[int, OcrPage]] = []
         for number, page in enumerate(reader.pages, start=1):
             text = "" if ocr else _page_text(page)
             if not text and (ocr or tesseract_available()):
-                text = ocr_page(page, data, number, path)
+                read = ocr_page(page, data, number, path)
+                text = read.text
                 if text:
-                    ocred.append(number)
+                    ocred.append((number, read))
             if not text:
                 warnings.append(f"Side {number} har intet tekstlag og skal OCR-behandles ({OCR_HINT})")
             pages.append(text)
         if ocred:
             warnings.append(
-                f"{_pages_word(ocred)} er læst med OCR (Tesseract, dansk model); tjek teksten og rettelserne"
+                f"{_pages_word([n for n, _ in ocred])} er læst med OCR (Tesseract, dansk model); "
+                "tjek teksten og rettelserne"
             )
     except InputError:
         raise
@@ -80,6 +89,8 @@ def read_pdf(data: bytes, path: Path, *, ocr: bool = False) -> Document:
         )
     title, metadata = _metadata(reader)
     metadata["page_count"] = count
+    if ocred:
+        metadata.update(ocr_metadata(ocred))
     return Document(
         path=str(path),
         format="pdf",
@@ -94,41 +105,19 @@ def read_pdf(data: bytes, path: Path, *, ocr: bool = False) -> Document:
 
 # --------------------------------------------------------------------- OCR
 OCR_DPI = 300
-OCR_TIMEOUT = 180  # seconds per page image
 
 
-def tesseract_available() -> bool:
-    """Tesseract and its Danish model (``dan``) are installed."""
-    return _tesseract_langs() is not None and "dan" in (_tesseract_langs() or ())
-
-
-@functools.lru_cache(maxsize=1)
-def _tesseract_langs() -> tuple[str, ...] | None:
-    exe = shutil.which("tesseract")
-    if exe is None:
-        return None
-    try:
-        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    lines = (out.stdout + out.stderr).splitlines()
-    return tuple(ln.strip() for ln in lines if ln.strip() and " " not in ln.strip())
-
-
-def require_tesseract(path: Path) -> None:
-    """Raise :class:`InputError` saying how to install Tesseract when it (or ``dan``) is missing."""
-    if _tesseract_langs() is None:
-        raise InputError("OCR kræver programmet Tesseract, som ikke er installeret", path=path, hint=INSTALL_HINT)
-    if not tesseract_available():
-        raise InputError("Tesseract mangler den danske sprogmodel", path=path, hint=INSTALL_HINT)
-
-
-def ocr_page(page: Any, data: bytes, number: int, path: Path) -> str:
-    """OCR one page with ``tesseract -l dan``: the page rendered by ``pdftoppm`` when it is
-    installed (poppler-utils), else the page's embedded images (what a scan consists of)."""
-    images = _render_page(data, number) or _page_images(page)
-    texts = [_tesseract(img, path) for img in images]
-    return "\n".join(t for t in texts if t).strip()
+def ocr_page(page: Any, data: bytes, number: int, path: Path) -> OcrPage:
+    """OCR one page with Tesseract (:func:`udsatte_nlp.ingest.ocr.ocr_image`): the page rendered
+    by ``pdftoppm`` when it is installed (poppler-utils), else the page's embedded images (what a
+    scan consists of)."""
+    rendered = _render_page(data, number)
+    images = rendered or _page_images(page)
+    reads = [ocr_image(img, path, dpi=OCR_DPI if rendered else None) for img in images]
+    reads = [r for r in reads if r.text]
+    if len(reads) == 1:
+        return reads[0]
+    return OcrPage("\n\n".join(r.text for r in reads), [line for r in reads for line in r.lines])
 
 
 def _render_page(data: bytes, number: int) -> list[bytes]:
@@ -167,24 +156,6 @@ def _page_images(page: Any) -> list[bytes]:
         except Exception:
             continue
     return out
-
-
-def _tesseract(png: bytes, path: Path) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        img = Path(tmp) / "page.png"
-        img.write_bytes(png)
-        try:
-            out = subprocess.run(
-                ["tesseract", str(img), "stdout", "-l", "dan"],
-                capture_output=True, timeout=OCR_TIMEOUT, check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise InputError(
-                "OCR af en side tog for lang tid", path=path, hint="Prøv en PDF i lavere opløsning"
-            ) from exc
-        except OSError as exc:
-            raise InputError(f"Tesseract kunne ikke køre ({type(exc).__name__})", path=path, hint=INSTALL_HINT) from exc
-    return out.stdout.decode("utf-8", errors="replace").replace("\f", "").strip()
 
 
 def _pages_word(numbers: list[int]) -> str:

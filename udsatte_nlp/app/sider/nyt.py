@@ -15,7 +15,7 @@ from udsatte_nlp.app import state
 from udsatte_nlp.app.state import md
 from udsatte_nlp.errors import UdsatteError
 
-TYPES = ["txt", "md", "html", "htm", "docx", "pdf", "csv", "xlsx"]
+TYPES = ["txt", "md", "html", "htm", "docx", "pdf", "csv", "tsv", "xlsx", "png", "jpg", "jpeg", "tif", "tiff"]
 MODES = ["Find antallet selv", "Fast antal temaer", "Kodebog (TOML)"]
 
 
