@@ -83,7 +83,7 @@ def render_pages(source: str, *, dpi: int = 200, seed: int = 0, max_pages: int |
             for part in _wrap(draw, line[3:], bold, width - 2 * margin):
                 put(margin, part, bold, step)
             y += step // 3
-        elif line.startswith("- "):
+        elif line.startswith(("- ", "• ")):
             indent = margin + int(0.25 * dpi)
             parts = _wrap(draw, line[2:], body, width - indent - margin)
             for i, part in enumerate(parts):

@@ -381,7 +381,7 @@ def test_corrupt_xlsx(tmp_path: Path) -> None:
 
 def test_unsupported_and_missing(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"understøttes ikke.*\.docx"):
-        read(write(tmp_path, "billede.png", b"\x89PNG"))
+        read(write(tmp_path, "billede.svg", b"<svg/>"))
     with pytest.raises(InputError, match="Gem filen som .docx"):
         read(write(tmp_path, "gammel.doc", b"x"))
     with pytest.raises(InputError, match="findes ikke") as info:
@@ -396,7 +396,7 @@ def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
 
 def test_collect_paths(tmp_path: Path) -> None:
     root = tmp_path / "input"
-    for name in ["b.txt", "a.docx", "sub/c.csv", "sub/z/d.md", "Sub2/e.PDF", "billede.png", ".skjult.txt",
+    for name in ["b.txt", "a.docx", "sub/c.csv", "sub/z/d.md", "Sub2/e.PDF", "billede.svg", ".skjult.txt",
                  ".git/f.txt", "~$a.docx", "__MACOSX/g.txt"]:
         write(root, name, "x")
     single = write(tmp_path, "enkelt.txt", "x")
@@ -406,7 +406,7 @@ def test_collect_paths(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="findes ikke"):
         collect_paths([tmp_path / "nej.txt"])
     with pytest.raises(InputError, match="understøttes ikke"):
-        collect_paths([root / "billede.png"])
+        collect_paths([root / "billede.svg"])
 
 
 def test_library_errors_are_wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -253,6 +253,7 @@ def document_view(store: Any, document_id: int) -> dict[str, Any]:
         "clean_text": doc["clean_text"],
         "segments": segments,
         "corrections": corrections,
+        "ocr_low_lines": json.loads(doc["metadata"] or "{}").get("ocr_low_lines", []),
     }
 
 

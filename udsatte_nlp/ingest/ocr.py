@@ -288,7 +288,7 @@ def _mark_bullet(line: OcrLine) -> OcrLine:
     gap = line.boxes[1][0] - line.boxes[0][2]
     if first in _LETTER_GLYPHS:
         # a letter is a bullet only when it stands apart from the text and the text starts a sentence
-        if not (second[:1].isupper() or second[:1].isdigit() or second[:1] in "\"“„«(") or gap < 0.25 * line.height:
+        if not (second[:1].isupper() or second[:1].isdigit() or second[:1] in "\"“„«(") or gap < 0.6 * line.height:
             return line
     return OcrLine(line.words[1:], line.confidences[1:], line.boxes[1:], line.block, line.paragraph, bullet=True)
 

@@ -62,6 +62,17 @@ def _label(c: dict) -> str:
     return f"«{short(before)}» → «{short(after)}» ({c['rule']})"
 
 
+def _low_confidence(lines: list[dict]) -> None:
+    """The lines OCR read with low confidence, each to be checked against the paper."""
+    if not lines:
+        return
+    with st.expander(f"OCR: {len(lines)} linje(r) læst med lav sikkerhed – tjek dem mod papiret", expanded=True):
+        st.markdown("\n".join(
+            f"- Side {line['page']} ({line['confidence']} %): «{escape_md(line['text'])}» – **tjek denne linje**"
+            for line in lines
+        ))
+
+
 def main() -> None:
     store = state.require_store()
     st.title("Dokumenter")
@@ -80,6 +91,7 @@ def main() -> None:
     )
     for w in meta["warnings"]:
         st.warning(state.md(w))
+    _low_confidence(view.get("ocr_low_lines") or [])
 
     segments, cut = _cut(view["segments"], MAX_VIEW)
     st.caption("Rødt er ændret eller fjernet i originalen, grønt er det rensede resultat, orange er gendannet.")
