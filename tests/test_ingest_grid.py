@@ -155,3 +155,79 @@ def test_html_tables_cell_by_cell(tmp_path):
         ("Plancher fra bord 3 – Bekymringer", "Ensomhed om aftenen"),
     ]
     assert [u.text for u in units if u.kind == "sentence"] == ["En side sat op med en tabel.", "Anden linje her."]
+
+
+# ----------------------------------------------------------------------- PDF
+def ruled_pdf(heading: str, rows: list[tuple[str, ...]], after: str) -> bytes:
+    """A one-page PDF with a text layer: a heading, a table drawn with ruling lines (a Word table
+    exported to PDF; a cell may wrap over two lines), and a paragraph below."""
+
+    def literal(text: str) -> bytes:
+        raw = text.encode("cp1252")
+        return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+    def text(x: float, y: float, s: str) -> bytes:
+        return b"BT /F1 11 Tf %.1f %.1f Td " % (x, y) + literal(s) + b" Tj ET"
+
+    ops = [text(72, 740, heading)]
+    left, width = 72.0, 230.0
+    top = 715.0
+    y = top
+    heights = []
+    for row in rows:
+        height = 20.0 + 13.0 * max(len(cell.split("\n")) - 1 for cell in row)
+        for c, cell in enumerate(row):
+            for k, part in enumerate(cell.split("\n")):
+                ops.append(text(left + c * width + 4, y - 14 - 13 * k, part))
+        y -= height
+        heights.append(height)
+    bottom = y
+    ys = [top]
+    for h in heights:
+        ys.append(ys[-1] - h)
+    for yy in ys:
+        ops.append(b"%.1f %.1f m %.1f %.1f l S" % (left, yy, left + width * len(rows[0]), yy))
+    for c in range(len(rows[0]) + 1):
+        ops.append(b"%.1f %.1f m %.1f %.1f l S" % (left + c * width, top, left + c * width, bottom))
+    ops.append(text(72, bottom - 30, after))
+    content = b"\n".join(ops)
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+        5: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    }
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for n in sorted(objects):
+        offsets[n] = len(out)
+        out += b"%d 0 obj\n" % n + objects[n] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offsets[i] for i in range(1, 6))
+    out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def test_a_ruled_table_in_a_pdf_text_layer_is_read_cell_by_cell(tmp_path):
+    rows = [("Drømme", "Bekymringer"), ("Egen bolig til alle, der\nhar brug for det", "Lange ventelister på bostøtte"),
+            ("Hjælp før det går galt", "Ingen at ringe til om natten")]
+    path = tmp_path / "plancher.pdf"
+    path.write_bytes(ruled_pdf("Plancher fra bord 3", rows, "Sekretariatet samler plancherne i en rapport."))
+    units = prepare(read(path))[2]
+    assert [(u.section, u.text) for u in units if u.kind == "bullet"] == [
+        ("Plancher fra bord 3 – Drømme", "Egen bolig til alle, der har brug for det"),
+        ("Plancher fra bord 3 – Drømme", "Hjælp før det går galt"),
+        ("Plancher fra bord 3 – Bekymringer", "Lange ventelister på bostøtte"),
+        ("Plancher fra bord 3 – Bekymringer", "Ingen at ringe til om natten"),
+    ]
+    assert [u.text for u in units if u.kind == "sentence"] == ["Sekretariatet samler plancherne i en rapport."]
+
+
+def test_a_meeting_table_in_a_pdf_is_metadata(tmp_path):
+    path = tmp_path / "referat.pdf"
+    path.write_bytes(ruled_pdf("Om mødet", [("Sted", "Borgernes Hus, Odense"), ("Dato", "12. marts 2025")],
+                               "Mødet handlede om bolig."))
+    doc = read(path)
+    assert doc.metadata["info"] == {"Sted": "Borgernes Hus, Odense", "Dato": "12. marts 2025"}
+    assert [u.text for u in prepare(doc)[2]] == ["Mødet handlede om bolig."]

@@ -1,11 +1,18 @@
 """Reader for PDF files: the text layer of each page, and Tesseract OCR (``-l dan``) for
-pages without one, or for every page when asked (``ocr=True``)."""
+pages without one, or for every page when asked (``ocr=True``).
+
+Tables drawn with ruling lines in the text layer (a Word table exported to PDF)
+are found with pdfplumber and read cell by cell like Word's
+(:mod:`udsatte_nlp.ingest.grid`); only pages whose content draws lines are
+looked at, so a plain PDF costs nothing more.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
@@ -13,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from udsatte_nlp.errors import InputError
+from udsatte_nlp.ingest.grid import table_lines
 from udsatte_nlp.ingest.ocr import (
     INSTALL_HINT,
     OCR_HINT,
@@ -54,8 +62,11 @@ def read_pdf(data: bytes, path: Path, *, ocr: bool = False) -> Document:
         if ocr:
             require_tesseract(path)
         ocred: list[tuple[int, OcrPage]] = []
+        ruled: list[int] = []
         for number, page in enumerate(reader.pages, start=1):
             text = "" if ocr else _page_text(page)
+            if text and _draws_lines(page):
+                ruled.append(number)
             if not text and (ocr or tesseract_available()):
                 read = ocr_page(page, data, number, path)
                 text = read.text
@@ -88,6 +99,9 @@ def read_pdf(data: bytes, path: Path, *, ocr: bool = False) -> Document:
             ),
         )
     title, metadata = _metadata(reader)
+    info = _read_tables(data, ruled, pages) if ruled else {}
+    if info:
+        metadata["info"] = info
     metadata["page_count"] = count
     if ocred:
         metadata.update(ocr_metadata(ocred))
@@ -156,6 +170,72 @@ def _page_images(page: Any) -> list[bytes]:
         except Exception:
             continue
     return out
+
+
+# ------------------------------------------------------------------ tables
+_DRAWS_LINES = re.compile(rb"\d\s+re\b|\d\s+l\b")
+_HEADING_LINE = re.compile(r"^(?!.*[.!?]$).{1,100}$")
+_CELL_ITEM = re.compile(r"\n(?=\s*(?:[•▪◦●○·‣∙■□➢➤►✓*\-–—]|\d{1,2}[.)])\s)")
+
+
+def _draws_lines(page: Any) -> bool:
+    """Whether the page's content draws lines or rectangles (a table's rules); cheap, may say yes wrongly."""
+    try:
+        contents = page.get_contents()
+        return contents is not None and bool(_DRAWS_LINES.search(contents.get_data()))
+    except Exception:
+        return False
+
+
+def _read_tables(data: bytes, numbers: list[int], pages: list[str]) -> dict[str, str]:
+    """Replace the text of each page in ``numbers`` that has ruled tables by its text with the
+    tables read cell by cell; return what key/value tables say. Best effort: on any error the
+    text layer stays as pypdf read it."""
+    info: dict[str, str] = {}
+    try:
+        import pdfplumber
+
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number in numbers:
+                read = _page_with_tables(pdf.pages[number - 1])
+                if read is not None:
+                    pages[number - 1], found = read
+                    info.update(found)
+    except Exception:
+        return info
+    return info
+
+
+def _page_with_tables(page: Any) -> tuple[str, dict[str, str]] | None:
+    tables = [t for t in page.find_tables() if len(t.rows) >= 2 or len(t.rows[0].cells) >= 2]
+    if not tables:
+        return None
+    outside = page
+    for table in tables:
+        outside = outside.outside_bbox(table.bbox)
+    items: list[tuple[float, int, Any]] = [(line["top"], 0, line["text"]) for line in outside.extract_text_lines()]
+    items += [(table.bbox[1], 1, table) for table in tables]
+    lines: list[str] = []
+    info: dict[str, str] = {}
+    heading: str | None = None
+    for _, kind, item in sorted(items, key=lambda x: (x[0], x[1])):
+        if kind == 0:
+            lines.append(item)
+            heading = item.strip() if _HEADING_LINE.match(item.strip()) and len(item.split()) <= 12 else heading
+            continue
+        grid = [[_cell_items(cell) for cell in row] for row in item.extract()]
+        read = table_lines(grid, heading=heading)
+        lines += read.lines
+        info.update(read.info)
+    return "\n".join(lines), info
+
+
+def _cell_items(cell: str | None) -> list[str]:
+    """A cell's text: its wrapped lines joined, one item per bullet or numbered line."""
+    if not cell:
+        return []
+    return [" ".join(part.split()) for part in _CELL_ITEM.split(cell) if part.strip()]
 
 
 def _pages_word(numbers: list[int]) -> str:
