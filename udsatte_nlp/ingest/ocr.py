@@ -10,9 +10,9 @@ Everything that runs Tesseract lives here; :mod:`udsatte_nlp.ingest.pdf` and
 2. **Reading** with ``tesseract -l dan … tsv``: every word with its box,
    confidence and Tesseract's block, paragraph and line numbers (instead of its
    plain text, which separates wrapped lines by blank lines).
-3. **Layout to text** (:func:`layout_text`): a line that runs to the right edge
-   of its block and does not end a sentence is wrapped and continues on the next
-   line; so does one followed by a line starting in lower case, also across a
+3. **Layout to text** (:func:`layout_text`): a line is wrapped, and continues
+   on the next line, when the next line's first word would not have fitted at its
+   end (the rule a word processor wraps by) and it does not end a sentence; so does one followed by a line starting in lower case, also across a
    blank line (a paragraph or block break in Tesseract's layout). A short
    token left of the text, apart from it, at the start of a line is a bullet as
    OCR reads it (``•`` comes out as ``e``, ``+``, ``'+``, ``©``, ``«``, ``=``,
@@ -392,8 +392,10 @@ def _joins(prev: OcrLine, line: OcrLine, right_edges: dict[int, int], indent: in
         return "paragraph"
     if indent is not None and abs(line.left - indent) <= height and not ends:
         return "join"  # the wrapped line of a bullet, under its text
+    # wrapped: the next line's first word would not have fitted at the end of this one
     margin = right_edges.get(prev.block, prev.right)
-    full = prev.right >= margin - 2.5 * height
+    first_width = line.boxes[0][2] - line.boxes[0][0]
+    full = prev.right + 0.4 * height + first_width > margin + 0.5 * height
     if full and not ends and same_size and line.left <= prev.left + height and line.block == prev.block:
         return "join"  # a wrapped line: the line before ran to the margin
     if ends and full and same_size and line.block == prev.block and line.paragraph == prev.paragraph:
