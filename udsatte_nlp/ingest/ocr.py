@@ -395,7 +395,7 @@ def _joins(prev: OcrLine, line: OcrLine, right_edges: dict[int, int], indent: in
     # wrapped: the next line's first word would not have fitted at the end of this one
     margin = right_edges.get(prev.block, prev.right)
     first_width = line.boxes[0][2] - line.boxes[0][0]
-    full = prev.right + 0.4 * height + first_width > margin + 0.5 * height
+    full = prev.right + 0.4 * height + first_width > margin - 0.3 * height
     if full and not ends and same_size and line.left <= prev.left + height and line.block == prev.block:
         return "join"  # a wrapped line: the line before ran to the margin
     if ends and full and same_size and line.block == prev.block and line.paragraph == prev.paragraph:
