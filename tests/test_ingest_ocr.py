@@ -224,3 +224,12 @@ def add_ocr_document(project: Path) -> None:
     with ProjectStore(project, create=False) as store, store.atomic():
         store.add_document(doc, clean, corrections, units)
     assert json.loads(json.dumps(line)) == line
+
+
+def test_light_letters_on_a_dark_board_are_turned_dark_on_light():
+    from PIL import Image, ImageDraw
+
+    board = Image.new("L", (600, 300), 30)
+    ImageDraw.Draw(board).rectangle((100, 100, 500, 140), fill=230)  # a stroke of chalk
+    prepared = ocr.prepare_image(board, deskew=False)
+    assert ocr._median(prepared) > 200 and prepared.getpixel((300, 120)) < 100

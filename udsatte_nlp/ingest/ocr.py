@@ -4,7 +4,8 @@ Everything that runs Tesseract lives here; :mod:`udsatte_nlp.ingest.pdf` and
 :mod:`udsatte_nlp.ingest.image` both call :func:`ocr_image`.
 
 1. **Preparing the image** (Pillow): the camera's orientation (EXIF) applied,
-   grey scale, uneven lighting evened out and the contrast stretched, small
+   grey scale (light letters on a dark board inverted), uneven lighting evened
+   out and the contrast stretched, small
    rotations (up to ±6°) straightened by the angle at which the rows of text
    line up best (projection profile).
 2. **Reading** with ``tesseract -l dan … tsv``: every word with its box,
@@ -169,6 +170,8 @@ def prepare_image(image: Any, *, deskew: bool = True) -> Any:
         background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
         image = background
     grey = image.convert("L")
+    if _median(grey) < 110:
+        grey = ImageOps.invert(grey)  # light letters on a dark board: dark on light, as Tesseract reads best
     if min(grey.size) >= 200:
         # uneven lighting (a photo of a poster): divide by the blurred page, which is the paper's shade
         import numpy as np
@@ -186,6 +189,16 @@ def prepare_image(image: Any, *, deskew: bool = True) -> Any:
         if abs(angle) >= 0.2:
             grey = grey.rotate(angle, resample=3, expand=True, fillcolor=255)
     return grey
+
+
+def _median(grey: Any) -> int:
+    histogram = grey.histogram()
+    half, seen = sum(histogram) / 2, 0
+    for value, count in enumerate(histogram):
+        seen += count
+        if seen >= half:
+            return value
+    return 255
 
 
 def _white(size: tuple[int, int]) -> Any:
