@@ -72,8 +72,11 @@ def main() -> int:
             print(f"{source.name[:34]:<34} {len(pages):>5} {len(reference):>8} {_pct(fragments(reference), reference):>9}"
                   f" {len(ocred):>8} {_pct(fragments(ocred), ocred):>8} {len(glyphs):>6}"
                   f" {doc.metadata.get('ocr_confidence') or 0:>5.1f} {seconds:>5.0f}")
-            for t in fragments(ocred)[:5]:
-                print(f"    fragment: {t!r}")
+            own = set(fragments(reference))
+            for t in [t for t in fragments(ocred) if t not in own][:5]:
+                print(f"    fragment (not one in the text): {t!r}")
+            for t in glyphs:
+                print(f"    starts with a glyph: {t[:60]!r}")
     share = totals["scan"][1] / max(totals["scan"][0], 1)
     ref = totals["text"][1] / max(totals["text"][0], 1)
     print(f"\nall: text {totals['text'][0]} inputs, {ref:.1%} fragments; scan {totals['scan'][0]} inputs, "
