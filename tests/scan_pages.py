@@ -40,7 +40,7 @@ def _wrap(draw, text: str, font, width: int) -> list[str]:
 
 
 def render_pages(source: str, *, dpi: int = 200, seed: int = 0, max_pages: int | None = None,
-                 bullet: str = "•", rotate: float = 0.6) -> list:
+                 bullet: str = "•", rotate: float = 0.6, spacing: float = 1.4) -> list:
     """Pillow images of ``source`` laid out on A4 pages."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -51,7 +51,7 @@ def render_pages(source: str, *, dpi: int = 200, seed: int = 0, max_pages: int |
     body = ImageFont.truetype(font_path(), size)
     bold = ImageFont.truetype(font_path(bold=True), size)
     title = ImageFont.truetype(font_path(bold=True), int(size * 1.5))
-    step = int(size * 1.4)
+    step = int(size * spacing)  # line pitch: 1.4 is single spacing, 2.0 and more is typed "1½/double"
     pages, page, draw, y = [], None, None, 0
 
     def new_page():

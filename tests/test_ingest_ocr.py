@@ -173,14 +173,15 @@ def test_a_multi_page_scan_of_a_notat_reads_as_whole_sentences(tmp_path):
     at most 5 % fragments (under three words or lower-case start) and none starting with a glyph."""
     needs_tesseract()
     source = (ROOT / "corpora" / "dialogmoeder" / "dialogmoede-2024.source.md").read_text(encoding="utf-8")
-    pages = render_pages(source, dpi=150, max_pages=2)
+    # typed with double line spacing: Tesseract's plain text then puts a blank line between wrapped lines
+    pages = render_pages(source, dpi=150, max_pages=2, spacing=2.2)
     path = tmp_path / "notat.tif"
     pages[0].save(path, save_all=True, append_images=pages[1:], dpi=(150, 150), compression="tiff_deflate")
     doc = read(path)
     assert doc.metadata["page_count"] == 2 and len(doc.pages) == 2
     texts = [u.text for u in prepare(doc)[2]]
     print(len(texts), "inputs; fragments:", fragments(texts))
-    assert len(texts) >= 30
+    assert len(texts) >= 25
     assert len(fragments(texts)) <= 0.05 * len(texts)
     assert not [t for t in texts if not t[:1].isalnum()]
     bullets = [t for t in texts if t.startswith("At gælden vokser")]
