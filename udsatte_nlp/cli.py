@@ -117,7 +117,7 @@ def clean(
     report: Annotated[
         Path | None, typer.Option("--report", help="Skriv alle rettelser til en CSV-fil.")
     ] = None,
-    text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx.")] = None,
+    text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx (i hvert ark i et regneark).")] = None,
     ocr: OcrOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -168,7 +168,7 @@ def analyze(
     seed: SeedOpt = 0,
     codebook: CodebookOpt = None,
     embedder: EmbedderOpt = None,
-    text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx.")] = None,
+    text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx (i hvert ark i et regneark).")] = None,
     engine: Annotated[
         str, typer.Option("--engine", help="Temamotor: native (standard, til små og mellemstore korpusser) eller bertopic (UMAP + HDBSCAN, til store).")
     ] = "native",
