@@ -360,10 +360,10 @@ def layout_text(lines: list[OcrLine]) -> str:
         if blank and out and out[-1] != "":
             out.append("")
 
-    right_edges = _right_edges(lines)
+    page = _Page.of(lines)
     for line in lines:
         text = line.text
-        how = "paragraph" if prev is None else _joins(prev, line, right_edges, indent)
+        how = "paragraph" if prev is None else _joins(prev, line, page, indent)
         if how == "join":
             if _HYPHEN_END.search(current[-1]) and line.words[0][:1].islower():
                 current[-1] += "\n"
@@ -379,38 +379,53 @@ def layout_text(lines: list[OcrLine]) -> str:
     return "\n".join(out).strip()
 
 
-def _right_edges(lines: list[OcrLine]) -> dict[int, int]:
-    """The right margin of each block: where its full lines end."""
-    edges: dict[int, list[int]] = {}
-    for line in lines:
-        edges.setdefault(line.block, []).append(line.right)
-    page = max(line.right for line in lines)
-    return {b: max(max(r), int(0.9 * page)) if len(r) < 3 else sorted(r)[-2] for b, r in edges.items()}
+@dataclass
+class _Page:
+    """What the whole page says about its layout: each line's right margin and the usual gap between lines."""
+
+    margins: dict[int, int]  # id(line) -> the right edge that full lines of its column reach
+    line_gap: float  # the median gap between a line and the next one below it
+
+    @classmethod
+    def of(cls, lines: list[OcrLine]) -> _Page:
+        margins = {}
+        for line in lines:
+            column = [o.right for o in lines if abs(o.left - line.left) <= 3 * line.height]
+            rights = sorted(column if len(column) >= 3 else (o.right for o in lines))
+            margins[id(line)] = rights[int(0.9 * (len(rights) - 1))]
+        gaps = sorted(b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False)
+                      if 0 < b.top - a.bottom < 3 * max(a.height, b.height))
+        return cls(margins, gaps[len(gaps) // 2] if gaps else 0.0)
+
+    def new_paragraph(self, gap: int, height: int) -> bool:
+        """A gap clearly wider than the usual one between lines (or wider than a line, single-spaced)."""
+        return gap > max(1.5 * self.line_gap + 0.25 * height, 0.9 * height)
 
 
-def _joins(prev: OcrLine, line: OcrLine, right_edges: dict[int, int], indent: int | None) -> str:
+def _starts_lower(word: str) -> bool:
+    return word[:1].islower() or (word[:1] in "(\"“„«" and word[1:2].islower())
+
+
+def _joins(prev: OcrLine, line: OcrLine, page: _Page, indent: int | None) -> str:
     """How ``line`` follows ``prev``: ``"join"`` (same sentence or paragraph), ``"line"`` or ``"paragraph"``."""
     height = max(prev.height, line.height)
     gap = line.top - prev.bottom
+    apart = page.new_paragraph(gap, height) or line.top < prev.top
     if line.bullet:
-        return "paragraph" if line.block != prev.block or gap > 1.6 * height else "line"
-    last = prev.text
-    first = line.words[0]
+        return "paragraph" if apart else "line"
+    ends = bool(_SENTENCE_END.search(prev.text))
     same_size = 0.7 <= line.height / max(prev.height, 1) <= 1.4
-    ends = bool(_SENTENCE_END.search(last))
-    lower = first[:1].islower()
-    if not ends and lower and same_size:
-        return "join"  # what the text says: a sentence goes on, across blank lines and blocks
-    if gap > 1.6 * height or line.top < prev.top:
+    if not ends and _starts_lower(line.words[0]) and same_size:
+        return "join"  # what the text says: a sentence goes on, across blank lines, blocks and columns
+    if apart:
         return "paragraph"
     if indent is not None and abs(line.left - indent) <= height and not ends:
         return "join"  # the wrapped line of a bullet, under its text
     # wrapped: the next line's first word would not have fitted at the end of this one
-    margin = right_edges.get(prev.block, prev.right)
     first_width = line.boxes[0][2] - line.boxes[0][0]
-    full = prev.right + 0.4 * height + first_width > margin - 0.3 * height
-    if full and not ends and same_size and line.left <= prev.left + height and line.block == prev.block:
-        return "join"  # a wrapped line: the line before ran to the margin
-    if ends and full and same_size and line.block == prev.block and line.paragraph == prev.paragraph:
-        return "join"  # a new sentence in the same paragraph
+    full = prev.right + 0.4 * height + first_width > page.margins[id(prev)] - 0.3 * height
+    aligned = abs(line.left - prev.left) <= height
+    same_paragraph = line.paragraph == prev.paragraph and line.block == prev.block
+    if full and same_size and aligned and (not ends or same_paragraph):
+        return "join"  # a wrapped line (or a new sentence in the same paragraph)
     return "paragraph" if line.paragraph != prev.paragraph or line.block != prev.block else "line"
