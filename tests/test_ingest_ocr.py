@@ -234,3 +234,9 @@ def test_light_letters_on_a_dark_board_are_turned_dark_on_light():
     ImageDraw.Draw(board).rectangle((100, 100, 500, 140), fill=230)  # a stroke of chalk
     prepared = ocr.prepare_image(board, deskew=False)
     assert ocr._median(prepared) > 200 and prepared.getpixel((300, 120)) < 100
+
+
+@pytest.mark.parametrize("sign", ["§", "&", "(", "„"])
+def test_a_sign_that_starts_the_text_is_no_bullet(sign):
+    rows = words(1, 1, 1, 100, 100, f"{sign} 141 handleplaner skal mere i spil.", first_gap=24)
+    assert not parse_tsv(tsv(rows))[0].bullet
