@@ -44,7 +44,7 @@ def words(block, par, line, x, y, text, conf=95.0, first_gap=None):
     return out
 
 
-@pytest.mark.parametrize("glyph", ["'+", "+", "©", "e", "«", "=", "o", "»", "-", "*"])
+@pytest.mark.parametrize("glyph", ["'+", "+", "©", "e", "«", "=", "o", "»", "-", "*", ".-"])
 def test_ocr_bullet_glyphs_become_bullets(glyph):
     rows = []
     for i, item in enumerate(["Flere boliger til unge", "Respekt i mødet med kommunen"]):

@@ -63,7 +63,7 @@ MAX_DESKEW = 6.0  # degrees
 # What Tesseract reads for a bullet glyph (•, ●, ▪, ◦, ✓, ➢, …), found by rendering them in common fonts.
 _GLYPHS = frozenset("• ● ▪ ■ ◦ ○ ◆ ◇ ‣ ∙ · ➢ ➤ ► ▶ ✓ ✔ → > » « + '+ +' * ° © ® = - – — ~ £ ¢ o O 0 e c v x".split())
 _LETTER_GLYPHS = frozenset("o O 0 e c v x".split())  # bullets read as letters: need the layout to say so
-_TEXT_SIGNS = frozenset("§%&$€#/\\:;.,!?()[]\"“”„'’")  # start a line of text, never a bullet
+_TEXT_SIGNS = frozenset("§ % & $ € # / ( [ \" “ ” „ ' ’".split())  # a sign alone that starts a line of text
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"”’»)]*$")
 _HYPHEN_END = re.compile(r"[a-zæøå]-$")
 
@@ -300,7 +300,7 @@ def _mark_bullet(line: OcrLine) -> OcrLine:
     gap = line.boxes[1][0] - line.boxes[0][2]
     if first not in _GLYPHS:
         # another short mark may be a bullet too, when it stands apart; never a sign that is part of the text
-        if len(first) > 2 or any(ch.isalnum() or ch in _TEXT_SIGNS for ch in first) or gap < 0.6 * line.height:
+        if len(first) > 2 or first in _TEXT_SIGNS or any(ch.isalnum() for ch in first) or gap < 0.6 * line.height:
             return line
     elif first in _LETTER_GLYPHS:
         # a letter is a bullet only when it stands apart from the text and the text starts a sentence
