@@ -339,6 +339,7 @@ def document_view(store: Any, document_id: int) -> dict[str, Any]:
         "segments": segments,
         "corrections": corrections,
         "suggestions": [dict(r) for r in store.suggestions(document_id)],
+        "ocr_low_lines": json.loads(doc["metadata"] or "{}").get("ocr_low_lines", []),
     }
 
 
