@@ -401,10 +401,6 @@ def test_gennemga_confirm_in_the_browser(server, browser):
     assert not page.locator("[data-testid='stException']").count()
 
 
-        assert s.theme(first["id"])["label"] == "Retssikkerhed i praksis"
-        assert s.theme(first["id"])["label_source"] == "human"
-        assert [e["op"] for e in s.edit_history()] == ["rename"]
-
 
 def test_dokumenter_shows_ocr_lines_to_check_in_the_browser(tmp_path, monkeypatch):
     """An OCR'd poster with a line read with low confidence: Dokumenter asks to check it."""
