@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from udsatte_nlp import review
+from udsatte_nlp import colours, review
 from udsatte_nlp.app import access, state
 from udsatte_nlp.records import Document, Theme, Unit
 from udsatte_nlp.store import ProjectStore
@@ -170,8 +170,8 @@ def test_theme_colours_follow_the_theme_not_its_place():
     after = state.theme_colours([t for t in themes if t["id"] != 4] + [{"id": 10, "is_outlier": False},
                                                                       {"id": 11, "is_outlier": False}])
     assert all(after[i] == before[i] for i in (3, 5, 6, 9))
-    assert len({after[i] for i in (3, 5, 6, 10, 11)}) == 5 and before[9] == state.OUTLIER_COLOUR
-    clash = state.theme_colours([{"id": 1, "is_outlier": False}, {"id": 1 + len(state.PALETTE), "is_outlier": False}])
+    assert len({after[i] for i in (3, 5, 6, 10, 11)}) == 5 and before[9] == colours.OUTLIER_COLOUR
+    clash = state.theme_colours([{"id": 1, "is_outlier": False}, {"id": 1 + len(colours.PALETTE), "is_outlier": False}])
     assert len(set(clash.values())) == 2
 
 

@@ -352,11 +352,12 @@ def _print_batch(result: object) -> None:
 def info(project: ProjectOpt) -> None:
     """Vis hvad et projekt indeholder."""
     with _user_errors():
+        from . import review
         from .store import ProjectStore
 
         with ProjectStore(project, create=False) as store:
             data = store.info()
-            themes = store.themes()
+            themes = review.overview(store)  # sizes as the app and the reports count them (copies once)
         typer.echo(f"Projekt:     {data['path']} (skemaversion {data['schema_version']})")
         typer.echo(f"Dokumenter:  {data['documents']}" + (f"  (år: {', '.join(map(str, data['years']))})" if data["years"] else ""))
         typer.echo(f"Input:       {data['units']} ({data['duplicates']} dubletter)")

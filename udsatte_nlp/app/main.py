@@ -118,7 +118,7 @@ def _sidebar(store) -> None:  # noqa: ANN001 - a ProjectStore or None
                 st.caption("Ingen ændringer endnu.")
             for e in log:
                 mark = " (fortrudt)" if e["undone"] else ""
-                st.caption(f"{md(e['created_at'][:16].replace('T', ' '))} · {md(e['summary'])}{mark}")
+                st.caption(f"{md(state.local_time(e['created_at']))} · {md(e['summary'])}{mark}")
 
 
 def _search_results(store) -> None:  # noqa: ANN001

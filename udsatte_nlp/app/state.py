@@ -312,32 +312,12 @@ def embedder(name: str | None) -> Any:
 
 
 # ------------------------------------------------------------------ colours
-PALETTE = [
-    "#2f6f8f", "#e07b39", "#4c9a52", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#2a9d8f",
-    "#ccb974", "#64b5cd", "#6b4c9a", "#b5651d", "#3b7d3b", "#9c2f45", "#5470c6", "#91cc75",
-]
-OUTLIER_COLOUR = "#b8b8b8"
-
-
 def theme_colours(themes: list[dict[str, Any]]) -> dict[int, str]:
-    """One colour per theme, the same on every page and through edits (the outlier theme is grey).
+    """One colour per theme, the same on every page, through edits and in the reports
+    (:func:`udsatte_nlp.colours.theme_colours`)."""
+    from ..colours import theme_colours as colours
 
-    A theme's colour follows from its id, not from its place in a list, so renaming,
-    moving, merging or splitting other themes leaves it as it was: each theme takes
-    the palette colour of its id, or the next free one when an older theme has it.
-    """
-    out: dict[int, str] = {}
-    used: set[str] = set()
-    for t in sorted(themes, key=lambda t: t["id"]):
-        if t["is_outlier"]:
-            out[t["id"]] = OUTLIER_COLOUR
-            continue
-        start = (t["id"] - 1) % len(PALETTE)
-        free = [PALETTE[(start + k) % len(PALETTE)] for k in range(len(PALETTE))]
-        colour = next((c for c in free if c not in used), PALETTE[start])
-        out[t["id"]] = colour
-        used.add(colour)
-    return out
+    return colours(themes)
 
 
 def by_size(themes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -398,6 +378,18 @@ def show_choice(key: str, texts: dict[int, str], *, empty: str, limit: int = 8) 
     left.markdown(f"**Valgte input ({number(len(ids))}):**  \n" + "\n".join(lines))
     right.button("Ryd valg", key=f"{key}_ryd", on_click=clear_choice, args=(key,), width="stretch",
                  icon=":material/deselect:", help="Vælg ingen input")
+
+
+def local_time(iso: str) -> str:
+    """An edit's UTC time stamp as this computer's local time, the Danish way: ``1. dec. 16:05``."""
+    from datetime import datetime
+
+    months = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
+    try:
+        when = datetime.fromisoformat(iso).astimezone()
+    except (TypeError, ValueError):
+        return str(iso)
+    return f"{when.day}. {months[when.month - 1]} {when:%H:%M}"
 
 
 def short(text: str, n: int = 90) -> str:

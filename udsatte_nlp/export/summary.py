@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from ..colours import theme_colours
+
 __all__ = [
     "Summary",
     "ThemeSummary",
@@ -147,8 +149,6 @@ class Summary:
 
 
 # Colour-blind-safe palette (Okabe & Ito), then greys for the rest and the outlier theme.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-OUTLIER_COLOR = "#999999"
 
 
 def danish_date(iso: str | None) -> str:
@@ -255,9 +255,9 @@ def build_summary(
             )
         )
     themes.sort(key=lambda t: (t.is_outlier, -t.size, t.id))
-    colors = iter(PALETTE)
+    colors = theme_colours(themes)  # as in the app: a theme keeps its colour through edits
     for t in themes:
-        t.color = OUTLIER_COLOR if t.is_outlier else next(colors, OUTLIER_COLOR)
+        t.color = colors[t.id]
 
     documents = [
         DocumentSummary(d["name"], d["title"], d["date"], d["year"], d["format"], doc_units.get(d["name"], 0))
