@@ -353,7 +353,8 @@ def describe_themes(
     A label is first the phrase most typical of the theme's inputs. When few of them
     contain its head word (:data:`~udsatte_nlp.themes.quality.LOW_SUPPORT`) and the
     embedder's vectors ``X`` and the ``embedder`` are given, the label is chosen by meaning
-    instead: among the theme's best phrases and the Danish theme names of social policy
+    instead: among the theme's best phrases that enough of its inputs do contain, and the
+    Danish theme names of social policy
     (:func:`~udsatte_nlp.themes.labels.theme_vocabulary`), the one nearest the theme's
     centre of those nearer it than any other theme. With the centred vectors ``Z``,
     themes whose inputs do not belong together are flagged ``mixed``.
@@ -386,7 +387,9 @@ def describe_themes(
             label = make_label(member_texts, texts, kw, taken=used, exclude=names_in_text)
             support = label_support(label, member_texts)
             if support < LOW_SUPPORT and raw_centres is not None and c in real:
-                phrases = phrase_candidates(member_texts, texts, exclude=names_in_text)
+                # the members' own phrases compete only where they are better carried than the label
+                phrases = [p for p in phrase_candidates(member_texts, texts, exclude=names_in_text)
+                           if p.casefold() != label.casefold() and label_support(p, member_texts) >= LOW_SUPPORT]
                 vocabulary = list(theme_vocabulary())
                 better = label_by_meaning(real.index(c), raw_centres, phrases + vocabulary, embedder, taken=used)
                 if better and better.casefold() != label.casefold():
