@@ -186,7 +186,7 @@ def _input_tab(theme: dict, themes: list[dict], units: pd.DataFrame, tid: int) -
             "Kilde": st.column_config.TextColumn(width="medium", help="Dokument og afsnit"),
             "År": st.column_config.NumberColumn(format="%d", width="small"),
             "Sikkerhed": st.column_config.TextColumn(
-                width="small",
+                width=125,
                 help="Modellens sandsynlighed for, at inputtet hører til temaet: «sikker» fra 0,7, «usikker» fra 0,4, "
                      "ellers «tjek». «–»: endnu ikke vurderet (et input, I lige har flyttet) eller «Øvrige».",
             ),
