@@ -324,6 +324,40 @@ class ProjectStore:
                 found[row[0]] = np.frombuffer(row[1], dtype=np.float32)
         return found
 
+    def iter_embeddings(self, model: str, hashes: Iterable[str]) -> Iterator[tuple[str, np.ndarray]]:
+        """``(hash, vector)`` of each cached vector among ``hashes`` (each hash once), read 500 at a
+        time: nothing is held, so a caller can fill one matrix without a copy of every vector."""
+        wanted = list(dict.fromkeys(hashes))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
+                (model, *chunk),
+            ):
+                yield row[0], np.frombuffer(row[1], dtype=np.float32)
+
+    def embedding_matrix(self, model: str, hashes: Sequence[str]) -> tuple[np.ndarray | None, np.ndarray]:
+        """The cached vectors of ``hashes`` as one float32 matrix, row for row (a hash may repeat),
+        and a mask of the rows found; rows not found are zero. ``(None, mask)`` when none is cached."""
+        first: dict[str, int] = {}
+        for i, h in enumerate(hashes):
+            first.setdefault(h, i)
+        found = np.zeros(len(hashes), dtype=bool)
+        out: np.ndarray | None = None
+        for h, v in self.iter_embeddings(model, first):
+            if out is None:
+                out = np.zeros((len(hashes), len(v)), dtype=np.float32)
+            out[first[h]] = v
+            found[first[h]] = True
+        if out is not None:
+            repeats = np.array([i for i, h in enumerate(hashes) if first[h] != i], dtype=np.int64)
+            if len(repeats):
+                sources = np.array([first[hashes[i]] for i in repeats], dtype=np.int64)
+                out[repeats] = out[sources]
+                found[repeats] = found[sources]
+        return out, found
+
     def put_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         with self.atomic() as conn:
             conn.executemany(
