@@ -195,6 +195,9 @@ def _scored_phrases(
     corpus as a whole; longer phrases win when used about as widely.
     """
     stop = danish_stop_words()
+    m, n = len(member_texts), max(len(all_texts), 1)
+    if m > MEMBER_SAMPLE or n > CORPUS_SAMPLE:
+        return _scored_phrases_sampled(member_texts, all_texts, exclude)
     inside: Counter[tuple[str, ...]] = Counter()
     for t in member_texts:
         inside.update(_phrases(t, stop))
@@ -203,14 +206,59 @@ def _scored_phrases(
     for t in all_texts:
         if t not in member_set:
             overall.update(_phrases(t, stop))
-    m, n = len(member_texts), max(len(all_texts), 1)
+    return _score(inside, lambda gram, df_in: (df_in + overall.get(gram, 0)) / n, m, stop, exclude)
+
+
+#: Label phrases of a theme with more inputs than this are counted in an evenly spaced sample of
+#: them (its members come most confident first, so the sample spans the confidences), and a
+#: corpus larger than :data:`CORPUS_SAMPLE` is counted in an evenly spaced sample of its texts:
+#: a phrase's share of 5,000 inputs is within about one point of its share of all of them.
+MEMBER_SAMPLE = 5000
+CORPUS_SAMPLE = 20000
+
+
+def _spaced(items: Sequence[str], size: int) -> Sequence[str]:
+    """``size`` items evenly spaced through ``items`` (all of them when there are no more)."""
+    if len(items) <= size:
+        return items
+    return [items[int(i)] for i in np.linspace(0, len(items) - 1, size).round().astype(int)]
+
+
+def _scored_phrases_sampled(
+    member_texts: Sequence[str], all_texts: Sequence[str], exclude: frozenset[str]
+) -> list[tuple[float, int, str, float]]:
+    """:func:`_scored_phrases` on a large theme or corpus: shares are estimated in samples."""
+    stop = danish_stop_words()
+    members = _spaced(member_texts, MEMBER_SAMPLE)
+    inside: Counter[tuple[str, ...]] = Counter()
+    for t in members:
+        inside.update(_phrases(t, stop))
+    corpus = _spaced(all_texts, CORPUS_SAMPLE)  # the same sample for every theme: its phrases stay cached
+    overall: Counter[tuple[str, ...]] = Counter()
+    for t in corpus:
+        overall.update(_phrases(t, stop))
+    m, n = len(member_texts), len(all_texts)
+    m_s, n_s = len(members), max(len(corpus), 1)
+    # a phrase's share of all texts is its share of the corpus sample, and at least the members' part
+    return _score(
+        Counter({g: df * m / m_s for g, df in inside.items()}),
+        lambda gram, df_in: min(1.0, max(df_in / n, overall.get(gram, 0) / n_s)),
+        m, stop, exclude, min_df=2 * m / m_s,
+    )
+
+
+def _score(
+    inside: Counter, p_all: Callable[[tuple[str, ...], float], float], m: int, stop: frozenset[str],
+    exclude: frozenset[str], min_df: float = 2,
+) -> list[tuple[float, int, str, float]]:
+    """Score the phrases counted in ``inside`` (document frequency among the ``m`` members);
+    ``p_all(gram, df_in)`` is the phrase's share of all texts."""
     scored = []
     for gram, df_in in inside.items():
-        if (df_in < 2 and m > 3) or any(w in exclude for w in gram):
+        if (df_in < min_df and m > 3) or any(w in exclude for w in gram):
             continue
         p_in = df_in / m
-        p_all = (df_in + overall.get(gram, 0)) / n
-        lift = math.log((p_in + 1e-3) / (p_all + 1e-3))
+        lift = math.log((p_in + 1e-3) / (p_all(gram, df_in) + 1e-3))
         content = [w for w in gram if w not in stop]
         weight = sum(informativeness(w) for w in content) / len(content)
         score = p_in * max(lift, 0.0) * weight * nominal(gram[-1]) * (1.0 + 0.35 * (len(gram) - 1))
