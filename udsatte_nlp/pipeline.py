@@ -153,10 +153,12 @@ def _planned_units(
     replaced_paths = {doc.path for doc, _ in new_docs}
     texts: list[str] = []
     ids: list[int | None] = []
-    for row in store.units():
-        if row["document_path"] not in replaced_paths:
-            texts.append(row["text"])
-            ids.append(int(row["id"]))
+    for uid, text, path in store.conn.execute(  # only the columns needed: a project may hold 300,000 units
+        "SELECT u.id, u.text, d.path FROM units u JOIN documents d ON d.id = u.document_id ORDER BY u.document_id, u.seq"
+    ):
+        if path not in replaced_paths:
+            texts.append(text)
+            ids.append(int(uid))
     for _doc, units in new_docs:
         texts.extend(u.text for u in units)
         ids.extend([None] * len(units))
@@ -260,7 +262,7 @@ def analyze(
         }
         with store.atomic():
             ingest_files(store, prepared, report)
-            rows = store.units()
+            rows = store.conn.execute("SELECT id, text_hash FROM units ORDER BY document_id, seq").fetchall()
             if [r["text_hash"] for r in rows] != hashes:
                 raise ProjectError(
                     "Projektet blev ændret af en anden proces under analysen",
