@@ -23,7 +23,8 @@ from udsatte_nlp.store import ProjectStore
 
 from .test_review import HOSTILE, build_project, write_corpus
 
-PAGES = ["sider/overblik.py", "sider/tema.py", "sider/kort.py", "sider/dokumenter.py", "sider/eksport.py", "sider/nyt.py"]
+PAGES = ["sider/overblik.py", "sider/tema.py", "sider/gennemga.py", "sider/kort.py", "sider/dokumenter.py", "sider/eksport.py",
+         "sider/nyt.py"]
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +85,19 @@ def successes(at: AppTest) -> list[str]:
     return [s.value for s in at.success]
 
 
+def table(at: AppTest, choice: str):
+    """The table whose ticks choose inputs under ``choice`` (its key changes when its rows do)."""
+    found = [d for d in at.dataframe if f"{choice}_tabel_" in d.proto.id]  # the element id holds the key
+    assert found, [d.proto.id for d in at.dataframe]
+    return found[0]
+
+
+def choose(at: AppTest, choice: str, unit_ids: list[int]) -> AppTest:
+    """Tick inputs (the app keeps the choice as unit ids under ``choice``)."""
+    at.session_state[choice] = list(unit_ids)
+    return at.run()
+
+
 # ------------------------------------------------------------------- pages
 def test_every_page_renders(project):
     at = start()
@@ -91,7 +105,7 @@ def test_every_page_renders(project):
     for page in PAGES:
         at.switch_page(page).run()
         ok(at)
-    assert at.title[0].value == "Nyt projekt"
+    assert at.title[0].value == "Tilføj filer"  # the project exists: the page adds files to it
 
 
 def test_overblik_shows_themes_chart_and_years(project):
@@ -118,12 +132,13 @@ def test_open_theme_from_overblik(project):
 def test_tema_lists_inputs_with_source_most_typical_first(project):
     t = biggest(project)
     at = open_theme(start(), t["id"])
-    table = at.dataframe(key="tema_tabel").value
-    assert len(table) == t["size"]
-    assert {"Input", "Kilde", "År", "Typisk", "Placeret af"} <= set(table.columns)
-    assert table["Kilde"].str.contains("postits-20").any()
-    assert list(table["Typisk"]) == sorted(table["Typisk"], reverse=True)
-    assert (table[""] == "★").sum() == min(5, t["size"])
+    table_ = table(at, "tema_valgte").value
+    assert len(table_) == t["size"]
+    assert {"Input", "Kilde", "År", "Typisk", "Placeret af"} <= set(table_.columns)
+    assert table_["Kilde"].str.contains("postits-20").any()
+    typical = [float(x.replace(",", ".")) for x in table_["Typisk"]]  # Danish decimals: 0,94
+    assert typical == sorted(typical, reverse=True) and all("," in x for x in table_["Typisk"])
+    assert (table_[""] == "★").sum() == min(5, t["size"])
 
 
 # ------------------------------------------------------------------- edits
@@ -167,7 +182,7 @@ def test_merge(project):
     themes = themes_in(project)
     into, other = themes[0], themes[1]
     at = open_theme(start(), into["id"])
-    at.multiselect(key="flet_valgte").set_value([other["id"]]).run()
+    at.pills(key="flet_valgte").set_value([other["id"]]).run()
     at.button(key="flet").click().run()
     ok(at)
     after = {t["id"]: t for t in themes_in(project)}
@@ -198,7 +213,8 @@ def test_move_selected_inputs_and_keywords_follow(project):
     at = open_theme(start(), src["id"])
     with db(project) as s:
         moving = [u["unit_id"] for u in review.theme_units(s, src["id"])[:2]]
-    at.multiselect(key="tema_valgte").set_value(moving).run()
+    choose(at, "tema_valgte", moving)
+    assert "Valgte input (2)" in " ".join(m.value for m in at.markdown)
     at.selectbox(key="tema_til").set_value(dst["id"]).run()
     at.button(key="tema_flyt").click().run()
     ok(at)
@@ -217,7 +233,7 @@ def test_mark_selected_and_whole_theme_as_outliers(project):
     at = open_theme(start(), t["id"])
     with db(project) as s:
         one = review.theme_units(s, t["id"])[-1]["unit_id"]
-    at.multiselect(key="tema_valgte").set_value([one]).run()
+    choose(at, "tema_valgte", [one])
     at.button(key="tema_ovrige").click().run()
     ok(at)
     out = [x for x in themes_in(project) if x["is_outlier"]]
@@ -272,7 +288,10 @@ def test_kort_draws_every_input_and_moves_selected_points(project):
     dst = themes[-1]
     with db(project) as s:
         pick = [u["unit_id"] for u in review.theme_units(s, themes[0]["id"])[:3]]
-    at.multiselect(key="kort_valgte").set_value(pick).run()
+    choose(at, "kort_valgte", pick)
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)  # chosen points stand out on the map
+    marked = {tr["customdata"][i] for tr in fig["data"] for i in tr.get("selectedpoints") or []}
+    assert marked == set(pick)
     at.selectbox(key="kort_til").set_value(dst["id"]).run()
     at.button(key="kort_flyt").click().run()
     ok(at)
@@ -340,8 +359,8 @@ def test_search_on_every_page_and_move_hits(project):
     dst = themes_in(project)[-1]
     with db(project) as s:
         rows = review.search_units(review.unit_rows(s), "boliger")
-    assert len(at.multiselect(key="sog_valgte").options) == 5
-    at.multiselect(key="sog_valgte").set_value([rows[0]["unit_id"]]).run()
+    assert len(table(at, "sog_valgte").value) == 5
+    choose(at, "sog_valgte", [rows[0]["unit_id"]])
     at.selectbox(key="sog_til").set_value(dst["id"]).run()
     at.button(key="sog_flyt").click().run()
     ok(at)

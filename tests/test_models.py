@@ -483,7 +483,7 @@ def test_placements_from_splits_and_merges_are_the_models_and_do_not_count(tmp_p
         bolig = next(t["id"] for t in s.themes() if t["label"] == "Bolig")
         respekt = next(t["id"] for t in s.themes() if t["label"] == "Respekt")
         review.split_theme(s, bolig, 2)
-        s.merge_themes([respekt], next(t["id"] for t in s.themes() if t["label"] == "Misbrug"))
+        s.merge_themes([respekt], next(t["id"] for t in s.themes() if t["label"] == "Misbrug"), label="Misbrug")
         after = human_placements(s)
         assert len(after) == 20 and {p["label"] for p in after} == {"Misbrug"}  # its own, moved by a person
         s.undo()

@@ -223,8 +223,10 @@ def test_projects_hold_no_pickles(tmp_path):
             cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
             for col in cols:
                 for (value,) in con.execute(f"SELECT {col} FROM {table} WHERE typeof({col}) = 'blob'"):
-                    assert table == "embeddings" and col == "vector"
+                    # vectors only: the embedding cache, a theme's prior centre, a run's mean vector
+                    assert (table, col) in {("embeddings", "vector"), ("themes", "anchor"), ("runs", "mean")}
                     assert not value.startswith(b"\x80")  # pickle protocol marker
+                    assert len(value) % 4 == 0  # raw float32
         for dim, blob in con.execute("SELECT dim, vector FROM embeddings"):
             assert len(blob) == 4 * dim  # raw float32
     finally:

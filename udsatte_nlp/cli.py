@@ -217,6 +217,7 @@ def analyze(
 
 def _print_themes(result: object) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -232,9 +233,9 @@ def _print_themes(result: object) -> None:
     table.add_column("Nøgleord")
     themes = sorted(result.themes, key=lambda t: (t.source == "outlier", -t.size))  # type: ignore[attr-defined]
     for i, t in enumerate(themes, start=1):
-        table.add_row(str(i), t.label, str(t.size), ", ".join(t.keywords[:6]))
+        table.add_row(str(i), escape(t.label), str(t.size), escape(", ".join(t.keywords[:6])))
     console.print(table)
-    console.print(f"Projekt gemt i {result.project}")  # type: ignore[attr-defined]
+    console.print(f"Projekt gemt i {escape(str(result.project))}")  # type: ignore[attr-defined]
 
 
 @app.command()
@@ -317,6 +318,7 @@ def batch(
 
 def _print_batch(result: object) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from .batch import comparison_sentences
@@ -337,7 +339,7 @@ def _print_batch(result: object) -> None:
     table.add_column("Udvikling")
     table.add_column("Sikkerhed")
     for t in comp.themes:
-        table.add_row(t.label, *[percent(t.shares.get(y, 0.0)) for y in comp.years], t.status_label, t.certainty_label)
+        table.add_row(escape(t.label), *[percent(t.shares.get(y, 0.0)) for y in comp.years], t.status_label, t.certainty_label)
     console.print(table)
     for line in comparison_sentences(comp):
         console.print(line, markup=False)
@@ -493,24 +495,35 @@ def review_app(
     project: ProjectOpt,
     port: Annotated[int, typer.Option("--port", help="Porten appen lytter på.", min=1, max=65535)] = 8501,
     network: Annotated[
-        bool, typer.Option("--network", help="Åbn appen for andre på netværket (ellers kun denne computer).")
+        bool, typer.Option("--network", help="Åbn appen for andre på netværket, med en adgangsnøgle (ellers kun denne computer).")
     ] = False,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", help="Adgangsnøglen (standard med --network: en tilfældig nøgle, som vises i linket)."),
+    ] = None,
     embedder: Annotated[
         str | None, typer.Option("--embedder", help="Model til nye analyser i appen (standard: projektets egen).")
     ] = None,
 ) -> None:
     """Start gennemgangs-appen i browseren: omdøb, flet, del og flyt temaer."""
     with _user_errors():
-        from .app import launch
+        from .app import launch, new_token, urls
+        from .errors import ConfigError
 
+        if token is not None and len(token.strip()) < 8:
+            raise ConfigError("Adgangsnøglen er for kort", hint="Brug mindst 8 tegn, eller udelad --token")
+        key = token.strip() if token else (new_token() if network else None)
         if network:
             typer.echo(
-                "Advarsel: appen er åben for alle på netværket og har intet login. Projektet kan indeholde "
-                "personfølsomme oplysninger; brug kun --network på et netværk, I stoler på.",
+                "Advarsel: appen er åben på netværket. Kun browsere med adgangsnøglen (i linket herunder) kan se "
+                "projektet, men forbindelsen er ikke krypteret: brug kun --network på et netværk, I stoler på.",
                 err=True,
             )
-        typer.echo(f"Appen starter på http://127.0.0.1:{port} (stop den med Ctrl+C).")
-        code = launch(project, port, network=network, embedder=embedder)
+        links = urls(port, network=network, token=key)
+        typer.echo(f"Appen starter på {links[0]} (stop den med Ctrl+C).")
+        for link in links[1:]:
+            typer.echo(f"Andre på netværket åbner {link}")
+        code = launch(project, port, network=network, embedder=embedder, token=key)
         if code:
             raise typer.Exit(code)
 

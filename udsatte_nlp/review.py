@@ -58,6 +58,7 @@ __all__ = [
     "default_embedder_name",
     "last_model",
     "units_signature",
+    "with_copies",
 ]
 
 EDITS = ("rename_theme", "describe_theme", "create_theme", "merge_themes", "move_units", "mark_outlier",
@@ -66,48 +67,76 @@ EDITS = ("rename_theme", "describe_theme", "create_theme", "merge_themes", "move
 
 # ------------------------------------------------------------------- themes
 def overview(store: Any) -> list[dict[str, Any]]:
-    """Every active theme with its size, share of all inputs, keywords and stability.
+    """Every active theme with its size, share of all inputs, keywords, description and stability.
 
-    Ordered as the store orders themes: by position, the outlier theme last.
+    Ordered as the store orders themes: by position, the outlier theme last. An
+    input typed into two files counts once (:meth:`ProjectStore.counted_as`), in
+    the size and in the total. A generated description is made again from the
+    current members (a person's is kept as written): it never shows old counts.
     """
-    total = store.conn.execute("SELECT count(*) FROM units").fetchone()[0] or 1
+    from .themes.labels import current_description
+
+    counted = store.counted_as()
+    total = len(set(counted.values())) or 1
+    members: dict[int, set[int]] = {}
+    for unit_id, theme_id in store.conn.execute("SELECT unit_id, theme_id FROM assignments"):
+        members.setdefault(int(theme_id), set()).add(counted.get(int(unit_id), int(unit_id)))
     out = []
     for t in store.themes():
+        size = len(members.get(int(t["id"]), ()))
+        keywords = json.loads(t["keywords"] or "[]")
         out.append(
             {
                 "id": int(t["id"]),
                 "label": t["label"],
-                "description": t["description"],
-                "keywords": json.loads(t["keywords"] or "[]"),
-                "size": int(t["size"]),
-                "share": t["size"] / total,
+                "description": current_description(
+                    t["description"], _get(t, "description_source"), t["label"], keywords, size, total
+                ),
+                "description_source": _get(t, "description_source") or "model",
+                "keywords": keywords,
+                "size": size,
+                "share": size / total,
                 "stability": t["stability"],
                 "is_outlier": bool(t["is_outlier"]),
                 "source": t["source"],
                 "label_source": t["label_source"],
+                "label_support": _get(t, "label_support"),
+                "mixed": bool(_get(t, "mixed")),
             }
         )
     return out
 
 
+def _get(row: Any, key: str) -> Any:
+    """A column of a row that older project files may lack."""
+    return row[key] if key in row.keys() else None
+
+
 def theme_years(store: Any) -> list[dict[str, Any]]:
     """Inputs per theme and year: ``{theme_id, label, year, n, share}`` where
-    ``share`` is the theme's share of that year's inputs. Units without a year are left out."""
+    ``share`` is the theme's share of that year's inputs. Units without a year are left
+    out; an input typed into two files counts once."""
+    counted = store.counted_as()
     rows = store.conn.execute(
         """
-        SELECT t.id AS theme_id, t.label, coalesce(u.year, d.year) AS yr, count(*) AS n
+        SELECT t.id AS theme_id, t.label, coalesce(u.year, d.year) AS yr, u.id AS unit_id
         FROM units u JOIN documents d ON d.id = u.document_id
         JOIN assignments a ON a.unit_id = u.id JOIN themes t ON t.id = a.theme_id
         WHERE t.active = 1 AND coalesce(u.year, d.year) IS NOT NULL
-        GROUP BY t.id, yr ORDER BY yr, t.is_outlier, t.position, t.id
+        ORDER BY yr, t.is_outlier, t.position, t.id
         """
     ).fetchall()
-    totals: dict[int, int] = {}
+    seen: dict[tuple[int, int], set[int]] = {}
+    labels: dict[int, str] = {}
     for r in rows:
-        totals[r["yr"]] = totals.get(r["yr"], 0) + r["n"]
+        seen.setdefault((int(r["yr"]), int(r["theme_id"])), set()).add(counted.get(r["unit_id"], r["unit_id"]))
+        labels[int(r["theme_id"])] = r["label"]
+    totals: dict[int, int] = {}
+    for (yr, _), ids in seen.items():
+        totals[yr] = totals.get(yr, 0) + len(ids)
     return [
-        {"theme_id": r["theme_id"], "label": r["label"], "year": int(r["yr"]), "n": r["n"], "share": r["n"] / totals[r["yr"]]}
-        for r in rows
+        {"theme_id": tid, "label": labels[tid], "year": yr, "n": len(ids), "share": len(ids) / totals[yr]}
+        for (yr, tid), ids in seen.items()
     ]
 
 
@@ -129,12 +158,18 @@ def _vectors(store: Any, hashes: Sequence[str], model: str | None = None) -> np.
 
 
 def theme_units(store: Any, theme_id: int) -> list[dict[str, Any]]:
-    """A theme's inputs with document, section and year, the most representative first.
+    """A theme's inputs with document, section and year, the most confident first.
 
-    Representativeness is the cosine similarity to the centre of the theme's
-    current members (human moves included), from the cached embeddings; the
-    assignment score is the fallback when vectors are missing.
+    ``confidence`` is the model's probability that the input belongs to the theme
+    (``assignments.score``; None until the model has scored a person's move) and
+    ``band`` its Danish band (*sikker*, *usikker*, *tjek*). ``typicality`` is the
+    cosine similarity to the centre of the theme's current members, from the cached
+    embeddings. An input typed into two files is listed once: ``sources`` names every
+    file it is in (``document · section``), ``copies`` holds the ids of all its units
+    (move them together).
     """
+    from .themes.placement import band
+
     rows = store.conn.execute(
         """
         SELECT u.id AS unit_id, u.text, u.text_hash, u.kind, u.section, u.page, d.id AS document_id,
@@ -144,7 +179,9 @@ def theme_units(store: Any, theme_id: int) -> list[dict[str, Any]]:
         """,
         (theme_id,),
     ).fetchall()
-    units = [dict(r) for r in rows]
+    units = _fold_copies([dict(r) for r in rows], store.counted_as())
+    for u in units:
+        del u["documents"]
     X = _vectors(store, [u["text_hash"] for u in units])
     if X is not None:
         centre = X.mean(axis=0)
@@ -157,14 +194,53 @@ def theme_units(store: Any, theme_id: int) -> list[dict[str, Any]]:
     else:
         for u in units:
             u["typicality"] = float(u["score"] if u["score"] is not None else 0.0)
-    units.sort(key=lambda u: (-u["typicality"], u["unit_id"]))
+    for u in units:
+        u["confidence"] = None if u["score"] is None else float(u["score"])
+        u["band"] = band(u["confidence"]) if u["confidence"] is not None else None
+    # the most confident first (the quotes); inputs not scored yet after them, most typical first
+    units.sort(key=lambda u: (u["confidence"] is None, -(u["confidence"] or 0.0), -u["typicality"], u["unit_id"]))
     for u in units:
         del u["text_hash"]
     return units
 
 
+def _source_line(row: dict[str, Any]) -> str:
+    section = row.get("section")
+    return f"{row['document']} · {section}" if isinstance(section, str) and section else str(row["document"])
+
+
+def _fold_copies(rows: list[dict[str, Any]], counted: dict[int, int]) -> list[dict[str, Any]]:
+    """One row per input: copies of an input in other files join the first row's ``sources`` and ``copies``."""
+    out: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        key = counted.get(row["unit_id"], row["unit_id"])
+        first = out.get(key)
+        if first is None:
+            out[key] = {**row, "sources": [_source_line(row)], "documents": [row["document"]], "copies": [row["unit_id"]]}
+        else:
+            first["copies"].append(row["unit_id"])
+            for field, value in (("sources", _source_line(row)), ("documents", row["document"])):
+                if value not in first[field]:
+                    first[field].append(value)
+            if row.get("assigned_by") == "human":
+                first["assigned_by"] = "human"
+    return list(out.values())
+
+
+def with_copies(store: Any, unit_ids: Iterable[int]) -> list[int]:
+    """``unit_ids`` and every unit that counts as the same input (the same post-it typed into another file).
+
+    The app lists such an input once; an edit of it must reach all its copies.
+    """
+    counted = store.counted_as()
+    wanted = {counted.get(int(u), int(u)) for u in unit_ids}
+    chosen = list(dict.fromkeys(int(u) for u in unit_ids))
+    return chosen + [u for u, c in counted.items() if c in wanted and u not in chosen]
+
+
 def unit_rows(store: Any) -> list[dict[str, Any]]:
-    """Every input with its document, section, year and theme (for search and the map)."""
+    """Every input with its document, section, year and theme (for search and the map);
+    an input typed into two files is one row whose ``document`` names both."""
     rows = store.conn.execute(
         """
         SELECT u.id AS unit_id, u.text, u.text_hash, u.section, d.name AS document, coalesce(u.year, d.year) AS year,
@@ -174,7 +250,11 @@ def unit_rows(store: Any) -> list[dict[str, Any]]:
         ORDER BY u.document_id, u.seq
         """
     ).fetchall()
-    return [dict(r) for r in rows]
+    out = _fold_copies([dict(r) for r in rows], store.counted_as())
+    for row in out:
+        row["document"] = "; ".join(row.pop("documents"))
+        del row["sources"]
+    return out
 
 
 def units_signature(store: Any) -> tuple[int, int, int]:
@@ -544,10 +624,12 @@ def split_theme(
     Xn = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
     scores: dict[int, float] = {}
     for g in groups_idx:
-        centre = Xn[g].mean(axis=0)
-        centre /= np.linalg.norm(centre) or 1.0
-        for i, s in zip(g.tolist(), (Xn[g] @ centre).tolist(), strict=True):
-            scores[ids[i]] = float(s)
+        if len(g) < 2:
+            continue  # alone in its part: nothing to compare with, it keeps its score
+        total = Xn[g].sum(axis=0)
+        for i in g.tolist():  # similarity to the centre of the *other* members: never 1.0 by construction
+            rest = total - Xn[i]
+            scores[ids[i]] = float(Xn[i] @ rest / (np.linalg.norm(rest) or 1.0))
     names = [f"{parent['label']}: {name}" for name in _sub_labels(texts, sub.tolist(), kw)]
     if len(set(names)) < len(names):
         names = [f"{name} ({k + 1})" for k, name in enumerate(names)]

@@ -25,7 +25,7 @@ import streamlit as st
 from .. import review
 from ..errors import ConflictError, UdsatteError
 from ..store import ProjectStore
-from .text import escape_md, md, plain_html  # noqa: F401 - re-exported for the pages
+from .text import count, escape_md, md, number, percent, plain_html  # noqa: F401 - re-exported for the pages
 
 CONFLICT_MESSAGE = (
     "Projektet er blevet ændret i en anden fane eller af en anden bruger, siden siden blev vist. "
@@ -214,13 +214,14 @@ def _years(_store: ProjectStore, key: tuple[Any, ...]) -> pd.DataFrame:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _theme_units(_store: ProjectStore, key: tuple[Any, ...], theme_id: int) -> pd.DataFrame:
-    cols = ["unit_id", "text", "kind", "section", "page", "document_id", "document", "year", "score", "assigned_by", "typicality"]
+    cols = ["unit_id", "text", "kind", "section", "page", "document_id", "document", "year", "score", "assigned_by",
+            "typicality", "confidence", "band", "sources", "copies"]
     return pd.DataFrame(review.theme_units(_store, theme_id), columns=cols)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _unit_rows(_store: ProjectStore, key: tuple[Any, ...]) -> pd.DataFrame:
-    cols = ["unit_id", "text", "text_hash", "section", "document", "year", "theme_id", "theme_label"]
+    cols = ["unit_id", "text", "text_hash", "section", "document", "year", "theme_id", "theme_label", "copies"]
     return pd.DataFrame(review.unit_rows(_store), columns=cols)
 
 
@@ -238,6 +239,39 @@ def _document_view(_store: ProjectStore, key: tuple[Any, ...], document_id: int)
 @st.cache_data(max_entries=8, show_spinner=False)
 def _documents(_store: ProjectStore, key: tuple[Any, ...]) -> list[dict[str, Any]]:
     return review.documents(_store)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _n_inputs(_store: ProjectStore, key: tuple[Any, ...]) -> int:
+    return len(set(_store.counted_as().values()))
+
+
+def n_inputs(store: ProjectStore) -> int:
+    """How many inputs the project has, an input typed into two files counted once."""
+    return _n_inputs(store, data_key(store))
+
+
+@st.cache_data(max_entries=8, show_spinner="Modellen finder de input, den er mest i tvivl om …")
+def _review_queue(_store: ProjectStore, key: tuple[Any, ...], n: int) -> list[dict[str, Any]]:
+    from .. import learning
+
+    return learning.queue(_store, n)
+
+
+def review_queue(store: ProjectStore, n: int) -> list[dict[str, Any]]:
+    """The ``n`` inputs to check first (:func:`udsatte_nlp.learning.queue`), cached per revision."""
+    return _review_queue(store, data_key(store), n)
+
+
+def review_progress(store: ProjectStore) -> tuple[int, int, int, int]:
+    """How many inputs people have placed, and how many of the model's placements are
+    *sikker* (≥ 0.7), *usikker* (≥ 0.4) and *tjek* (below)."""
+    row = store.conn.execute(
+        "SELECT sum(source = 'human'), sum(source = 'model' AND score >= 0.7),"
+        " sum(source = 'model' AND score >= 0.4 AND score < 0.7), sum(source = 'model' AND score < 0.4)"
+        " FROM assignments"
+    ).fetchone()
+    return tuple(int(x or 0) for x in row)  # type: ignore[return-value]
 
 
 def overview(store: ProjectStore) -> list[dict[str, Any]]:
@@ -286,15 +320,130 @@ OUTLIER_COLOUR = "#b8b8b8"
 
 
 def theme_colours(themes: list[dict[str, Any]]) -> dict[int, str]:
-    """One colour per theme, the same on every page (the outlier theme is grey)."""
-    out, i = {}, 0
-    for t in themes:
+    """One colour per theme, the same on every page and through edits (the outlier theme is grey).
+
+    A theme's colour follows from its id, not from its place in a list, so renaming,
+    moving, merging or splitting other themes leaves it as it was: each theme takes
+    the palette colour of its id, or the next free one when an older theme has it.
+    """
+    out: dict[int, str] = {}
+    used: set[str] = set()
+    for t in sorted(themes, key=lambda t: t["id"]):
         if t["is_outlier"]:
             out[t["id"]] = OUTLIER_COLOUR
-        else:
-            out[t["id"]] = PALETTE[i % len(PALETTE)]
-            i += 1
+            continue
+        start = (t["id"] - 1) % len(PALETTE)
+        free = [PALETTE[(start + k) % len(PALETTE)] for k in range(len(PALETTE))]
+        colour = next((c for c in free if c not in used), PALETTE[start])
+        out[t["id"]] = colour
+        used.add(colour)
     return out
+
+
+def by_size(themes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Themes largest first, «Øvrige» last (the order of the Overblik table and chart)."""
+    return sorted(themes, key=lambda t: (t["is_outlier"], -t["size"], t["id"]))
+
+
+# --------------------------------------------------------------- selection
+def chosen(key: str) -> list[int]:
+    """The inputs chosen under ``key`` (unit ids, never row positions)."""
+    return [int(u) for u in st.session_state.get(key) or []]
+
+
+def clear_choice(key: str) -> None:
+    """Choose nothing under ``key``: the list empties, and the table's ticks or the map's marks with it."""
+    st.session_state[key] = []
+    st.session_state[f"{key}_gen"] = st.session_state.get(f"{key}_gen", 0) + 1
+
+
+def _sync_choice(key: str, table_key: str, ids: list[int]) -> None:
+    event = st.session_state.get(table_key)
+    rows = event["selection"]["rows"] if event else []
+    st.session_state[key] = [ids[i] for i in rows if 0 <= i < len(ids)]
+
+
+def choice_table(data: pd.DataFrame, ids: list[int], key: str, **kwargs: Any) -> None:
+    """A table whose ticked rows are exactly the inputs in ``st.session_state[key]``.
+
+    The choice is kept as unit ids. Ticking rows sets it; whenever the rows change
+    (an edit, another theme, a new search) the table is drawn afresh with its ticks
+    on the same inputs, so a tick never lands on another input that now holds its
+    row, and an input that left the table is no longer chosen.
+    """
+    present = set(ids)
+    kept = [u for u in chosen(key) if u in present]
+    st.session_state[key] = kept
+    if st.session_state.get(f"{key}_rows") != ids:
+        st.session_state[f"{key}_rows"] = list(ids)
+        st.session_state[f"{key}_gen"] = st.session_state.get(f"{key}_gen", 0) + 1
+    table_key = f"{key}_tabel_{st.session_state.get(f'{key}_gen', 0)}"
+    position = {u: i for i, u in enumerate(ids)}
+    st.dataframe(
+        data, key=table_key, on_select=lambda: _sync_choice(key, table_key, list(ids)), selection_mode="multi-row",
+        selection_default={"selection": {"rows": [position[u] for u in kept]}}, hide_index=True, **kwargs,
+    )
+
+
+def show_choice(key: str, texts: dict[int, str], *, empty: str, limit: int = 8) -> None:
+    """What an edit of the chosen inputs will touch: their texts, and a button that chooses none."""
+    ids = chosen(key)
+    left, right = st.columns([5, 1], vertical_alignment="top")
+    if not ids:
+        left.caption(f"**Valgte input:** ingen. {empty}")
+        return
+    lines = [f"- {md(short(texts.get(u, ''), 110))}" for u in ids[:limit]]
+    if len(ids) > limit:
+        lines.append(f"- … og {number(len(ids) - limit)} mere")
+    left.markdown(f"**Valgte input ({number(len(ids))}):**  \n" + "\n".join(lines))
+    right.button("Ryd valg", key=f"{key}_ryd", on_click=clear_choice, args=(key,), width="stretch",
+                 icon=":material/deselect:", help="Vælg ingen input")
+
+
+def short(text: str, n: int = 90) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# ------------------------------------------------------------------ style
+#: Streamlit shows some English texts of its own; where a Danish widget or help text of
+#: ours says the same, the English one is hidden (Streamlit has no translations, see README).
+STYLE = """
+<style>
+/* "Press Enter to apply/submit form": our help texts say it in Danish */
+[data-testid="InputInstructions"] { display: none !important; }
+/* table and chart toolbars (Download as CSV, Search, Fullscreen, Show/hide columns, Clear
+   selection): the sidebar search, the "Ryd valg" buttons and the Eksport page do this in Danish */
+[data-testid="stElementToolbar"] { display: none !important; }
+/* the upload field: "Upload" and "200MB per file • TXT, …" */
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "Vælg filer"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "eller træk filerne hertil"; font-size: 0.875rem; }
+</style>
+"""
+
+
+def style() -> None:
+    st.html(STYLE)
+
+
+# ------------------------------------------------------------------ uploads
+#: Files uploaded in the app are analysed from a temporary folder whose name starts with this.
+UPLOAD_PREFIX = "udsatte-nlp-upload-"
+
+
+def source_of(path: str | None, name: str) -> str:
+    """Where a document came from, as the person knows it: its path, or for a file uploaded in the
+    app its name as uploaded (never the temporary folder it was analysed from)."""
+    if not path:
+        return name
+    parts = Path(path).parts
+    if any(p.startswith(UPLOAD_PREFIX) for p in parts[:-1]):
+        return f"{name} (uploadet i appen)"
+    return str(path)
 
 
 # -------------------------------------------------------------- navigation
@@ -304,7 +453,7 @@ PAGES: dict[str, Any] = {}
 def theme_label(themes: list[dict[str, Any]], theme_id: int) -> str:
     for t in themes:
         if t["id"] == theme_id:
-            return f"{t['label']} ({t['size']})"
+            return f"{t['label']} ({number(t['size'])})"
     return str(theme_id)
 
 
@@ -320,7 +469,7 @@ def require_store() -> ProjectStore:
     if not has_themes(store):
         st.info("Projektet har ingen temaer endnu. Start med at uploade filer og køre en analyse.")
         if "nyt" in PAGES:
-            st.page_link(PAGES["nyt"], label="Gå til Nyt projekt", icon=":material/add_circle:")
+            st.page_link(PAGES["nyt"], label=f"Gå til {PAGES['nyt'].title}", icon=":material/add_circle:")
         st.stop()
     assert store is not None
     return store

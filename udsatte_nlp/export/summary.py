@@ -170,7 +170,19 @@ def percent(share: float) -> str:
 
 
 def source_of(unit: dict[str, Any]) -> str:
-    """Where an input comes from, for a reader: ``note.docx, side 2, linje 14 – Bolig``."""
+    """Where an input comes from, for a reader: ``note.docx, side 2, linje 14 – Bolig``.
+
+    An input typed into several files (``copies``) names each: ``a.xlsx, række 3; b.docx, linje 9``.
+    """
+    lines = [_one_source(unit)]
+    for copy in unit.get("copies") or ():
+        line = _one_source(copy)
+        if line not in lines:
+            lines.append(line)
+    return "; ".join(lines)
+
+
+def _one_source(unit: dict[str, Any]) -> str:
     parts = [str(unit.get("document") or "")]
     if unit.get("page"):
         parts.append(f"side {unit['page']}")
@@ -193,11 +205,15 @@ def build_summary(
     confident first, each text once. ``sources`` adds each document's text
     (:class:`SourceText`) for project exports.
     """
+    from ..themes.labels import current_description
+
     units = store.unit_table()
-    for u in units:
-        u["source"] = source_of(u)
     if year is not None:
         units = [u for u in units if u["year"] == year]
+    doc_units = Counter(u["document"] for u in units)
+    units = _fold_copies(units, store.counted_as())
+    for u in units:
+        u["source"] = source_of(u)
     total = len(units)
     by_theme: dict[int, list[dict[str, Any]]] = {}
     for u in units:
@@ -220,12 +236,14 @@ def build_summary(
             if len(quotes) == n_quotes:
                 break
         counts = Counter(u["year"] for u in members if u["year"] is not None)
+        keywords = json.loads(t["keywords"] or "[]")
+        written = t["description_source"] if "description_source" in t.keys() else None
         themes.append(
             ThemeSummary(
                 id=t["id"],
                 label=t["label"],
-                description=t["description"] or "",
-                keywords=json.loads(t["keywords"] or "[]"),
+                description=current_description(t["description"] or "", written, t["label"], keywords, len(members), total),
+                keywords=keywords,
                 size=len(members),
                 share=len(members) / total if total else 0.0,
                 is_outlier=bool(t["is_outlier"]),
@@ -241,7 +259,6 @@ def build_summary(
     for t in themes:
         t.color = OUTLIER_COLOR if t.is_outlier else next(colors, OUTLIER_COLOR)
 
-    doc_units = Counter(u["document"] for u in units)
     documents = [
         DocumentSummary(d["name"], d["title"], d["date"], d["year"], d["format"], doc_units.get(d["name"], 0))
         for d in store.documents()
@@ -348,6 +365,26 @@ def source_texts(store: Any, documents: set[str] | None = None) -> list[SourceTe
     return out
 
 
+def _fold_copies(units: list[dict[str, Any]], counted: dict[int, int]) -> list[dict[str, Any]]:
+    """One row per input: a unit that repeats an input of another file (same year) joins its
+    row as one of its ``copies`` (document, page, line, section), so it is counted and listed once."""
+    first: dict[int, dict[str, Any]] = {}
+    out = []
+    for u in units:
+        key = counted.get(u["unit_id"], u["unit_id"])
+        row = first.get(key)
+        if row is None:
+            first[key] = u
+            out.append(u)
+            continue
+        row.setdefault("copies", []).append(
+            {k: u.get(k) for k in ("unit_id", "document", "page", "line_start", "kind", "section")}
+        )
+        if u.get("assigned_by") == "human":  # a person placed the input (in one of its files)
+            row["assigned_by"] = "human"
+    return out
+
+
 def method_note(summary: Summary) -> str:
     """A short Danish paragraph on how the summary was made."""
     from .. import __version__
@@ -363,7 +400,11 @@ def method_note(summary: Summary) -> str:
         + (f" (tilfældighedsfrø {summary.seed})." if summary.seed is not None else "."),
     ]
     if summary.n_human:
-        parts.append(f"{summary.n_human} input er placeret i et tema af en medarbejder.")
+        parts.append(
+            f"{summary.n_human} input er placeret i {'sit' if summary.n_human == 1 else 'deres'} tema af en"
+            " medarbejder (flyttet eller bekræftet); resten er placeret af værktøjet, også når en medarbejder"
+            " har omdøbt, flettet eller delt temaet."
+        )
     if summary.agreement:
         from ..agreement import Agreement, sentence
 
@@ -411,6 +452,9 @@ def pseudonymise(summary: Summary, pseudonymiser: Any = None) -> Summary:
             v = dict(u)
             for key in ("text", "section", "document", "theme_label"):
                 v[key] = p(v.get(key))
+            if v.get("copies"):
+                v["copies"] = [{**c, "document": p(c.get("document")), "section": p(c.get("section"))}
+                               for c in v["copies"]]
             v["source"] = source_of(v)
             out.append(v)
         return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -303,6 +304,35 @@ class ProjectStore:
         )
 
     # ------------------------------------------------------------------- units
+    def counted_as(self) -> dict[int, int]:
+        """Which input each unit counts as: itself, or the copy in an earlier file that it repeats.
+
+        The same input typed into two files of the same year (a post-it in both the
+        spreadsheet and the Word notes) is one input: it is counted once in the app
+        and the reports, and listed once with both sources. Texts are the same as for
+        duplicates (:func:`~udsatte_nlp.segment.duplicate_key`). A text repeated within
+        one file counts each time (two tables wrote it): the second copy in one file
+        pairs with the second copy in another. Another year's notes count anew.
+        """
+        from ..segment import duplicate_key
+
+        rows = self.conn.execute(
+            "SELECT u.id, u.document_id, coalesce(u.year, d.year), u.dup_key, u.text FROM units u"
+            " JOIN documents d ON d.id = u.document_id ORDER BY u.id"
+        ).fetchall()
+        first: dict[tuple[str, Any, int], int] = {}  # (text key, year, n-th copy in its file) -> input
+        copies: Counter[tuple[str, Any, int]] = Counter()  # (text key, year, file) -> copies seen
+        out: dict[int, int] = {}
+        for uid, doc, year, key, text in rows:
+            key = duplicate_key(text) if key is None else key
+            if not key:
+                out[int(uid)] = int(uid)
+                continue
+            rank = copies[(key, year, doc)]
+            copies[(key, year, doc)] += 1
+            out[int(uid)] = first.setdefault((key, year, rank), int(uid))
+        return out
+
     def units(self) -> list[sqlite3.Row]:
         return self.conn.execute(
             "SELECT u.*, d.name AS document, d.path AS document_path FROM units u"
@@ -503,6 +533,7 @@ class ProjectStore:
         rename_theme,
         revert_correction,
         split_theme,
+        theme_named,
         undo,
     )
 

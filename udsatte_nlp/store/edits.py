@@ -73,27 +73,70 @@ def _theme_exists(store: Any, theme_id: int) -> None:
         raise ConfigError(f"Tema {theme_id} findes ikke", path=store.path, hint="Vælg et eksisterende tema")
 
 
+def theme_named(store: Any, label: str, *, exclude: Sequence[int] = ()) -> int | None:
+    """The active theme called ``label`` (ignoring case and spacing), other than those in ``exclude``."""
+    wanted = " ".join(label.split()).casefold()
+    skip = {int(t) for t in exclude}
+    for row in store.conn.execute("SELECT id, label FROM themes WHERE active = 1 ORDER BY position, id"):
+        if int(row[0]) not in skip and " ".join(str(row[1]).split()).casefold() == wanted:
+            return int(row[0])
+    return None
+
+
+def _check_label_free(store: Any, label: str, *, exclude: Sequence[int] = ()) -> None:
+    """Refuse a name that another active theme already has: csv and Excel exports would be ambiguous."""
+    if theme_named(store, label, exclude=exclude) is not None:
+        raise ConfigError(
+            f"Der findes allerede et tema med navnet «{label}»",
+            hint="Vælg et andet navn, eller flet de to temaer",
+        )
+
+
+def _unique_label(store: Any, label: str, *, exclude: Sequence[int] = (), taken: Sequence[str] = ()) -> str:
+    """``label``, or ``label (2)``, ``label (3)`` … when another theme already has it (for generated names)."""
+    used = {" ".join(t.split()).casefold() for t in taken}
+    candidate, i = label, 2
+    while theme_named(store, candidate, exclude=exclude) is not None or candidate.casefold() in used:
+        candidate = f"{label} ({i})"
+        i += 1
+    return candidate
+
+
 def rename_theme(store: Any, theme_id: int, label: str, *, expected_revision: int | None = None) -> int:
-    """Give a theme a new label. Returns the edit id."""
+    """Give a theme a new label (a person's name: later analyses keep it). Returns the edit id.
+
+    A name that another active theme already has is refused (:class:`ConfigError`);
+    merge the two themes instead.
+    """
     label = " ".join(label.split())
     if not label:
         raise ConfigError("Et tema skal have et navn", hint="Skriv et navn")
     with store.atomic():
         store.check_revision(expected_revision)
         _theme_exists(store, theme_id)
+        _check_label_free(store, label, exclude=[theme_id])
         old = store.theme(theme_id)["label"]
         ch = _change(store, "themes", theme_id, {"label": label, "label_source": "human"}, ["label", "label_source"])
         return _record(store, "rename", f"Omdøbt «{old}» til «{label}»", [ch])
 
 
 def describe_theme(store: Any, theme_id: int, description: str, *, expected_revision: int | None = None) -> int:
-    """Set a theme's description."""
+    """Set a theme's description, written by a person (kept as written; the theme is then a
+    person's theme, ``source = 'human'``). An empty text brings the generated description back."""
+    description = description.strip()
     with store.atomic():
         store.check_revision(expected_revision)
         _theme_exists(store, theme_id)
         label = store.theme(theme_id)["label"]
-        ch = _change(store, "themes", theme_id, {"description": description.strip()}, ["description"])
+        values = {"description": description, "description_source": "human" if description else "model",
+                  "source": _person_source(store, theme_id)}
+        ch = _change(store, "themes", theme_id, values, list(values))
         return _record(store, "describe", f"Beskrivelse af «{label}» ændret", [ch])
+
+
+def _person_source(store: Any, theme_id: int) -> str:
+    """``themes.source`` once a person has shaped the theme: ``'human'`` (the outlier theme stays itself)."""
+    return "outlier" if store.theme(theme_id)["is_outlier"] else "human"
 
 
 def create_theme(store: Any, label: str, *, description: str = "", expected_revision: int | None = None) -> int:
@@ -103,6 +146,7 @@ def create_theme(store: Any, label: str, *, description: str = "", expected_revi
         raise ConfigError("Et tema skal have et navn", hint="Skriv et navn")
     with store.atomic():
         store.check_revision(expected_revision)
+        _check_label_free(store, label)
         theme_id = _new_theme(store, label, description)
         return theme_id
 
@@ -113,7 +157,8 @@ def _new_theme(store: Any, label: str, description: str = "") -> int:
     return theme_id
 
 
-_THEME_COLS = ["label", "description", "source", "label_source", "active", "position", "keywords", "is_outlier"]
+_THEME_COLS = ["label", "description", "source", "label_source", "active", "position", "keywords", "is_outlier",
+               "description_source"]
 
 
 def _insert_theme(
@@ -126,6 +171,7 @@ def _insert_theme(
     position: int | None = None,
     keywords: Sequence[str] = (),
     is_outlier: bool = False,
+    description_source: str | None = None,
 ) -> tuple[int, Change]:
     """Insert a theme row now; returns its id and the change record (not logged yet)."""
     if position is None:
@@ -140,20 +186,38 @@ def _insert_theme(
         "position": int(position),
         "keywords": json.dumps(list(keywords), ensure_ascii=False),
         "is_outlier": int(is_outlier),
+        "description_source": description_source or ("human" if description else "model"),
     }
     return new_id, _change(store, "themes", new_id, values, _THEME_COLS)
 
 
 def _move_changes(
-    store: Any, unit_ids: Sequence[int], theme_id: int, scores: Mapping[int, float] | None = None
+    store: Any,
+    unit_ids: Sequence[int],
+    theme_id: int,
+    scores: Mapping[int, float] | None = None,
+    *,
+    by_person: bool = True,
 ) -> list[Change]:
+    """Row changes that put units in ``theme_id``.
+
+    ``by_person``: a person placed *these inputs* (moved them): ``source = 'human'``
+    and no score (a person's move says nothing about how typical the input is, so it
+    never lifts it into the quotes; the confidence is filled in later). Otherwise the
+    theme changed around them (merge, split, a whole theme as «Øvrige»): each input
+    keeps who placed it and its score, or the new score in ``scores``.
+    """
     cols = ["theme_id", "score", "source", "run_id"]
     changes = []
     for uid in dict.fromkeys(int(u) for u in unit_ids):
         if store.conn.execute("SELECT 1 FROM units WHERE id = ?", (uid,)).fetchone() is None:
             raise ConfigError(f"Input {uid} findes ikke", path=store.path)
-        score = float(scores[uid]) if scores is not None and uid in scores else 1.0
-        after = {"theme_id": theme_id, "score": score, "source": "human", "run_id": None}
+        old = _row(store, "assignments", uid, cols)
+        if by_person or old is None:
+            after = {"theme_id": theme_id, "score": None, "source": "human", "run_id": None}
+        else:
+            score = float(scores[uid]) if scores is not None and uid in scores else old["score"]
+            after = {"theme_id": theme_id, "score": score, "source": old["source"], "run_id": old["run_id"]}
         changes.append(_change(store, "assignments", uid, after, cols))
     return changes
 
@@ -211,8 +275,24 @@ def place_units(
         return _record(store, op, text, changes + extra), created
 
 
-def merge_themes(store: Any, theme_ids: Sequence[int], into: int, *, expected_revision: int | None = None) -> int:
-    """Merge themes into ``into``: their units move there and they are deactivated."""
+def merge_themes(
+    store: Any,
+    theme_ids: Sequence[int],
+    into: int,
+    *,
+    label: str | None = None,
+    expected_revision: int | None = None,
+) -> int:
+    """Merge themes into ``into``: their units move there and they are deactivated.
+
+    The merged theme keeps the name a person chose: ``label`` when given, else the one
+    name among the themes that a person gave; when several of them have such names,
+    ``label`` must say which (:class:`ConfigError` otherwise). Without any name from a
+    person it keeps the name of ``into``. A description written by a person is kept the
+    same way; a generated one is regenerated from the new members. The inputs keep who
+    placed them and their scores (a merge changes themes, not placements), and the
+    merged theme becomes a person's theme (``source = 'human'``).
+    """
     sources = [int(t) for t in dict.fromkeys(theme_ids) if int(t) != int(into)]
     if not sources:
         raise ConfigError("Vælg mindst ét andet tema at flette med")
@@ -221,15 +301,41 @@ def merge_themes(store: Any, theme_ids: Sequence[int], into: int, *, expected_re
         _theme_exists(store, into)
         for t in sources:
             _theme_exists(store, t)
+        involved = [store.theme(t) for t in [int(into), *sources]]
+        target = involved[0]
+        named = list(dict.fromkeys(r["label"] for r in involved if r["label_source"] == "human"))
+        if label is not None:
+            final = " ".join(label.split())
+            if not final:
+                raise ConfigError("Et tema skal have et navn", hint="Skriv et navn")
+            _check_label_free(store, final, exclude=[int(into), *sources])
+            label_source = "human"
+        elif len(named) > 1:
+            raise ConfigError(
+                f"Temaerne har hver et navn, som I har givet ({', '.join(f'«{n}»' for n in named)})",
+                hint="Vælg, hvilket navn det samlede tema skal have",
+            )
+        elif named:
+            final, label_source = named[0], "human"
+        else:
+            final, label_source = target["label"], target["label_source"]
+        written = [r for r in involved if r["description_source"] == "human" and r["description"]]
+        keep = written[0] if written and (written[0]["id"] == target["id"] or len(written) == 1) else None
+        description = keep["description"] if keep is not None else target["description"]
         marks = ",".join("?" * len(sources))
         units = [r[0] for r in store.conn.execute(f"SELECT unit_id FROM assignments WHERE theme_id IN ({marks})", sources)]
-        changes = _move_changes(store, units, into)
+        changes = _move_changes(store, units, into, by_person=False)
         labels = []
         for t in sources:
             labels.append(store.theme(t)["label"])
             changes.append(_change(store, "themes", t, {"active": 0}, ["active"]))
-        target = store.theme(into)["label"]
-        return _record(store, "merge", f"{', '.join(f'«{x}»' for x in labels)} flettet ind i «{target}»", changes)
+        values = {"label": final, "label_source": label_source, "source": _person_source(store, into),
+                  "description": description, "description_source": "human" if keep is not None else "model"}
+        changes.append(_change(store, "themes", int(into), values, list(values)))
+        summary = f"{', '.join(f'«{x}»' for x in labels)} flettet ind i «{target['label']}»"
+        if final != target["label"]:
+            summary += f", der nu hedder «{final}»"
+        return _record(store, "merge", summary, changes)
 
 
 def split_theme(
@@ -246,10 +352,12 @@ def split_theme(
 
     ``groups`` must partition the theme's current units (every unit in exactly
     one group, at least two non-empty groups). The new themes take the old
-    theme's place in the list; the old theme is deactivated. The units are
-    placed by a human decision, so a re-run keeps them where they are.
-    ``scores`` (unit id -> similarity to its new theme) keeps the most
-    representative inputs first. Returns the new themes' ids, in the order of ``groups``.
+    theme's place in the list; the old theme is deactivated. The new themes are a
+    person's themes (``source = 'human'``: a re-analysis keeps them with their
+    members), but the inputs keep who placed them: a split changes themes, not
+    placements. ``scores`` (unit id -> similarity to its new theme) replaces their
+    scores; without it they keep theirs. A label that another theme already has
+    gets a number, ``Bolig (2)``. Returns the new themes' ids, in the order of ``groups``.
     """
     groups = [[int(u) for u in g] for g in groups if len(g)]
     if len(groups) < 2:
@@ -270,15 +378,18 @@ def split_theme(
             )
         changes: list[Change] = []
         new_ids: list[int] = []
+        given_labels: list[str] = []
         for i, group in enumerate(groups):
             label = " ".join(str(labels[i]).split()) or f"{parent['label']} {i + 1}"
+            label = _unique_label(store, label, exclude=[theme_id], taken=given_labels)
+            given_labels.append(label)
             kw = keywords[i] if keywords is not None and i < len(keywords) else ()
             new_id, ch = _insert_theme(
                 store, label, source="human", label_source="model", position=parent["position"], keywords=kw,
                 is_outlier=bool(parent["is_outlier"]),
             )
             changes.append(ch)
-            changes.extend(_move_changes(store, group, new_id, scores))
+            changes.extend(_move_changes(store, group, new_id, scores, by_person=False))
             new_ids.append(new_id)
         changes.append(_change(store, "themes", theme_id, {"active": 0}, ["active"]))
         _record(store, "split", f"«{parent['label']}» delt i {len(groups)} temaer", changes)
@@ -297,7 +408,7 @@ def _outlier_theme(store: Any) -> tuple[int, list[Change]]:
     pos = store.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM themes").fetchone()[0]
     new_id, ch = _insert_theme(
         store, OUTLIER_LABEL, source="outlier", label_source="human", position=pos, is_outlier=True,
-        description="Input, der ikke hører til noget tema.",
+        description="Input, der ikke hører til noget tema.", description_source="model",
     )
     return new_id, [ch]
 
@@ -311,21 +422,26 @@ def mark_outlier(
 ) -> int:
     """Mark inputs as outliers: move them to the "Øvrige" theme (created when missing).
 
-    With ``theme_id`` the whole theme is marked: all its inputs move and the
-    theme is deactivated. Returns the edit id.
+    The inputs in ``unit_ids`` are placed by a person. With ``theme_id`` the whole
+    theme is marked: all its inputs move, keeping who placed them (a decision about
+    the theme, like a merge), and the theme is deactivated. Returns the edit id.
     """
     with store.atomic():
         store.check_revision(expected_revision)
-        units = [int(u) for u in unit_ids]
+        units = list(dict.fromkeys(int(u) for u in unit_ids))
+        whole: list[int] = []
         if theme_id is not None:
             _theme_exists(store, theme_id)
             if store.theme(theme_id)["is_outlier"]:
                 raise ConfigError("Temaet er allerede øvrige", hint="Vælg et andet tema")
-            units += [r[0] for r in store.conn.execute("SELECT unit_id FROM assignments WHERE theme_id = ?", (theme_id,))]
-        if not units:
+            whole = [r[0] for r in store.conn.execute("SELECT unit_id FROM assignments WHERE theme_id = ?", (theme_id,))
+                     if r[0] not in units]
+        if not units and not whole:
             raise ConfigError("Vælg mindst ét input at markere som øvrige")
         target, changes = _outlier_theme(store)
         changes += _move_changes(store, units, target)
+        changes += _move_changes(store, whole, target, by_person=False)
+        units += whole
         if theme_id is not None:
             label = store.theme(theme_id)["label"]
             changes.append(_change(store, "themes", theme_id, {"active": 0}, ["active"]))

@@ -146,6 +146,23 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(
     (
+        4,
+        "theme description source",
+        # 'human': written by a person (kept as written); 'model': generated from the members
+        # (regenerated whenever they change). Descriptions set by a describe edit that is not
+        # undone were written by a person.
+        """
+        ALTER TABLE themes ADD COLUMN description_source TEXT NOT NULL DEFAULT 'model';
+        UPDATE themes SET description_source = 'human' WHERE description != '' AND id IN (
+            SELECT json_extract(c.value, '$.key') FROM edits e, json_each(e.payload) c
+            WHERE e.op IN ('describe', 'create') AND e.undone = 0 AND json_extract(c.value, '$.table') = 'themes'
+        );
+        """,
+    )
+)
+
+MIGRATIONS.append(
+    (
         5,
         "theme anchors, label support and coherence; run means",
         """

@@ -390,6 +390,20 @@ def describe(label: str, keywords: Sequence[str], size: int, total: int) -> str:
     return f"Handler om {label.lower()}.{words}"
 
 
+def current_description(
+    description: str, source: str | None, label: str, keywords: Sequence[str], size: int, total: int
+) -> str:
+    """A theme's description as it reads now.
+
+    A description a person wrote (``source == 'human'``) is kept as written; any
+    other is generated, and made again from the theme's current label, keywords and
+    size (:func:`describe`), so it never shows the counts of before an edit.
+    """
+    if source == "human":
+        return description or ""
+    return describe(label, keywords, size, total)
+
+
 def refresh_keywords(store: object, top_n: int = 8) -> None:
     """Recompute every active theme's keywords from its current members (human moves
     included), and the label of themes whose label still comes from the model.

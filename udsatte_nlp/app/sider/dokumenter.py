@@ -50,8 +50,8 @@ def _revert(document_id: int) -> None:
     name = review.default_embedder_name(state.get_store())
     n = state.run_edit(review.revert_corrections, [int(i) for i in ids], embedder=lambda: state.embedder(name),
                        refresh=False, changes_members=True,
-                       success=lambda n: f"Originalen er gendannet for {n} rettelse(r) i input og eksport. "
-                                         "Kan fortrydes.")
+                       success=lambda n: f"Originalen er gendannet for {state.count(n, 'rettelse', 'rettelser')} "
+                                         "i input og eksport. Kan fortrydes.")
     if n:
         st.session_state["rettelser_valgte"] = []
 
@@ -113,24 +113,25 @@ def _suggestions(view: dict, doc_id: int) -> None:
 
 def main() -> None:
     store = state.require_store()
-    st.title("Dokumenter")
+    st.title("Dokumenter", anchor=False)
     docs = state.documents(store)
     ids = [d["id"] for d in docs]
     names = {
-        d["id"]: f"{d['name']} ({d['n_units']} input, {d['n_corrections']} rettelser"
-        + (f", {d['n_suggestions']} forslag)" if d.get("n_suggestions") else ")")
+        d["id"]: f"{d['name']} ({state.count(d['n_units'], 'input')}, "
+        f"{state.count(d['n_corrections'], 'rettelse', 'rettelser')}"
+        + (f", {state.count(d['n_suggestions'], 'forslag')})" if d.get("n_suggestions") else ")")
         for d in docs
     }
-    doc_id = st.selectbox("Dokument", ids, key="dokument", format_func=lambda i: names[i])
+    doc_id = st.selectbox("Dokument", ids, key="dokument", format_func=lambda i: names[i], placeholder="Vælg et dokument")
     if doc_id is None:
         return
     view = state.document_view(store, int(doc_id))
     meta = next(d for d in docs if d["id"] == doc_id)
-    st.caption(
-        " · ".join(
-            str(x) for x in (meta["format"], meta["title"] or "", meta["date"] or meta["year"] or "", meta["path"]) if x
-        ).replace("\n", " ")
-    )
+    source = state.source_of(meta["path"], meta["name"])
+    st.caption(state.md(
+        " · ".join(str(x) for x in (meta["format"], meta["title"] or "", meta["date"] or meta["year"] or "", source) if x)
+        .replace("\n", " ")
+    ))
     for w in meta["warnings"]:
         st.warning(state.md(w))
 
@@ -140,14 +141,14 @@ def main() -> None:
     left, right = st.columns(2, gap="medium")
     for col, title, side, key in ((left, "Original", 1, "original"), (right, "Renset", 2, "renset")):
         with col:
-            st.subheader(title)
+            st.subheader(title, anchor=False)
             with st.container(height=520 if long else "content", border=True, key=key):
                 st.markdown(render_side(segments, side))
     if cut:
-        st.caption(f"Kun de første ca. {MAX_VIEW:,} tegn vises.".replace(",", "."))
+        st.caption(f"Kun de første ca. {state.number(MAX_VIEW)} tegn vises.")
 
     _suggestions(view, int(doc_id))
-    st.subheader("Rettelser")
+    st.subheader("Rettelser", anchor=False)
     corrections = view["corrections"]
     show_space = st.toggle("Vis også rettelser af mellemrum og usynlige tegn", key="vis_mellemrum")
     visible = [c for c in corrections if show_space or review.change_kind(c["before"], c["after"])[0] == "change"]
@@ -160,13 +161,13 @@ def main() -> None:
                 "Før": [c["before"] for c in visible],
                 "Efter": [c["after"] for c in visible],
                 "Regel": [c["rule"] for c in visible],
-                "Sikkerhed": [c["confidence"] for c in visible],
+                "Sikkerhed": [state.number(c["confidence"], 2) for c in visible],
                 "Status": ["gendannet" if c["reverted"] else "rettet" for c in visible],
             }
         ),
         hide_index=True,
         key="rettelser_tabel",
-        column_config={"Sikkerhed": st.column_config.NumberColumn(format="%.2f")},
+        column_config={"Sikkerhed": st.column_config.TextColumn(help="Hvor sikker renseren var (0 til 1)")},
     )
     open_ = [c for c in visible if not c["reverted"]]
     labels = {c["id"]: _label(c) for c in open_}

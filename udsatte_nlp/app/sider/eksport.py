@@ -55,7 +55,7 @@ def _make(fmt: str) -> None:
 
 def main() -> None:
     store = state.require_store()
-    st.title("Eksport")
+    st.title("Eksport", anchor=False)
     st.caption("Filerne laves ud fra projektet, som det ser ud nu, med alle jeres ændringer.")
     formats = sorted(FORMATS, key=lambda f: (list(DESCRIPTIONS).index(f) if f in DESCRIPTIONS else 99, f))
     fmt = st.radio("Format", formats, key="eksport_format",
@@ -74,7 +74,7 @@ def main() -> None:
         name = f"{Path(store.path).stem}-temaer.{fmt}"
         st.download_button(f"Hent {name}", data=made[3], file_name=name, mime=review.MIME.get(fmt, "application/octet-stream"),
                            key="eksport_hent", icon=":material/download:")
-        st.caption(f"{len(made[3]) / 1024:.0f} KB")
+        st.caption(f"{state.number(len(made[3]) / 1024)} KB")
 
 
 main()

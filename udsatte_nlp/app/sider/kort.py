@@ -1,4 +1,4 @@
-"""Kort: a 2-D map of every input coloured by theme; select points to move them."""
+"""Kort: a 2-D map of every input coloured by theme; choose points (click, lasso, box) to move them."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ import importlib.util
 import plotly.graph_objects as go
 import streamlit as st
 
-from udsatte_nlp.app import state
+from udsatte_nlp import review
+from udsatte_nlp.app import plotly_da, state
 
 METHODS = {"PCA (hurtig)": "pca", "UMAP (tydeligere grupper; første gang langsom)": "umap"}
 
 
-def _short(text: str, n: int = 80) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+CHOICE = "kort_valgte"  # the chosen inputs: unit ids
 
 
 def _sync_points() -> None:
@@ -27,28 +26,40 @@ def _sync_points() -> None:
             data = data[0] if data else None
         if data is not None:
             chosen.append(int(data))
-    st.session_state["kort_valgte"] = list(dict.fromkeys(chosen))
+    st.session_state[CHOICE] = list(dict.fromkeys(chosen))
+
+
+def _chosen_with_copies() -> list[int]:
+    store = state.get_store()
+    ids = state.chosen(CHOICE)
+    return review.with_copies(store, ids) if store is not None and ids else ids
 
 
 def _move() -> None:
-    ids = st.session_state.get("kort_valgte") or []
+    ids = _chosen_with_copies()
     target = st.session_state.get("kort_til")
     if not ids:
-        state.flash("warning", "Vælg først punkter på kortet (klik, eller træk en boks/lasso).")
+        state.flash("warning", "Vælg først punkter på kortet: klik på et punkt, eller markér flere med lasso eller boks.")
         return
-    if state.run_edit("move_units", [int(u) for u in ids], int(target)) is not None:
-        st.session_state["kort_valgte"] = []
+    if target is None:
+        state.flash("warning", "Vælg det tema, inputtene skal flyttes til.")
+        return
+    if state.run_edit("move_units", ids, int(target)) is not None:
+        state.clear_choice(CHOICE)
 
 
 def _outliers() -> None:
-    ids = st.session_state.get("kort_valgte") or []
-    if ids and state.run_edit("mark_outlier", [int(u) for u in ids]) is not None:
-        st.session_state["kort_valgte"] = []
+    ids = _chosen_with_copies()
+    if ids and state.run_edit("mark_outlier", ids) is not None:
+        state.clear_choice(CHOICE)
 
 
 @st.cache_data(max_entries=8, show_spinner="Tegner kortet …")
-def _figure(_store, key: tuple, method: str, shown: tuple[int, ...]) -> tuple[go.Figure, dict[int, str]]:  # noqa: ANN001
-    """The map figure and the texts of the inputs on it (cached per revision, method and filter)."""
+def _figure(_store, key: tuple, method: str, shown: tuple[int, ...], chosen: tuple[int, ...]) -> tuple[go.Figure, dict[int, str]]:  # noqa: ANN001, E501
+    """The map figure and the texts of the inputs on it (cached per revision, method, filter and choice).
+
+    Chosen inputs are drawn as selected (the others faded), so the map shows what an edit will touch.
+    """
     themes = state.overview(_store)
     coords = state.map_frame(_store, method)
     units = state.unit_rows(_store)[["unit_id", "text", "document", "theme_id"]]
@@ -57,23 +68,28 @@ def _figure(_store, key: tuple, method: str, shown: tuple[int, ...]) -> tuple[go
         frame = frame[frame["theme_id"].isin(shown)]
     fig = go.Figure()
     colour = state.theme_colours(themes)
+    picked = set(chosen)
     for t in themes:
         part = frame[frame["theme_id"] == t["id"]]
         if part.empty:
             continue
+        ids = part["unit_id"].astype(int).tolist()
         fig.add_trace(
             go.Scattergl(
-                x=part["x"], y=part["y"], mode="markers", name=_short(t["label"], 40),
+                x=part["x"], y=part["y"], mode="markers", name=state.short(t["label"], 40),
                 marker={"size": 7, "color": colour[t["id"]], "opacity": 0.8,
                         "line": {"width": 0.5, "color": "white"}},
-                customdata=part["unit_id"].tolist(),
+                selectedpoints=[i for i, u in enumerate(ids) if u in picked] if picked else None,
+                selected={"marker": {"size": 12, "opacity": 1.0}},
+                unselected={"marker": {"opacity": 0.25}},
+                customdata=ids,
                 hovertext=[f"{state.plain_html(x)}<br><i>{state.plain_html(d, 60)}</i>"
                            for x, d in zip(part["text"], part["document"], strict=True)],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
     fig.update_layout(
-        height=620, margin={"l": 10, "r": 10, "t": 10, "b": 10}, dragmode="lasso",
+        height=620, margin={"l": 10, "r": 10, "t": 10, "b": 10}, dragmode="pan",
         legend={"orientation": "h", "yanchor": "top", "y": -0.02, "font": {"size": 12}},
         xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white",
         hoverlabel={"align": "left"},
@@ -83,31 +99,34 @@ def _figure(_store, key: tuple, method: str, shown: tuple[int, ...]) -> tuple[go
 
 def main() -> None:
     store = state.require_store()
-    st.title("Kort")
+    st.title("Kort", anchor=False)
     st.caption(
         "Hvert punkt er et input; input, der ligner hinanden, ligger tæt. Farven er temaet. "
-        "Hold musen over et punkt for at læse det, og vælg punkter med klik, boks eller lasso for at flytte dem."
+        "Hold musen over et punkt for at læse det. Klik på et punkt for at vælge det (Shift+klik vælger flere), "
+        "eller vælg «Markér med lasso» eller «Markér med boks» i værktøjslinjen over kortet og tegn rundt om punkterne. "
+        "De valgte punkter står frem."
     )
     themes = state.overview(store)
     methods = dict(METHODS) if importlib.util.find_spec("umap") else {k: v for k, v in METHODS.items() if v == "pca"}
     controls = st.columns([2, 3])
     method_label = controls[0].radio("Metode", list(methods), key="kort_metode", horizontal=True)
-    shown = controls[1].multiselect(
-        "Vis temaer", [t["id"] for t in themes], key="kort_temaer", format_func=lambda t: state.theme_label(themes, t),
-        placeholder="Alle temaer",
-    )
+    shown = controls[1].pills(
+        "Vis kun temaerne", [t["id"] for t in themes], selection_mode="multi", key="kort_temaer",
+        format_func=lambda t: state.theme_label(themes, t), help="Vælg ingen for at se alle temaer.",
+    ) or []
     if state.map_frame(store, methods[method_label]).empty:
         st.info("Der er ingen gemte embeddings for projektets seneste analyse. Kør analysen igen for at se kortet.")
         return
-    fig, texts = _figure(store, state.data_key(store), methods[method_label], tuple(sorted(shown)))
+    chosen = tuple(state.chosen(CHOICE))
+    fig, texts = _figure(store, state.data_key(store), methods[method_label], tuple(sorted(shown)), chosen)
+    st.session_state[CHOICE] = [u for u in chosen if u in texts]  # an input no longer on the map is not chosen
     st.plotly_chart(fig, key="kort_plot", on_select=_sync_points, selection_mode=("points", "box", "lasso"),
-                    config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]})
+                    config=plotly_da.config(displaylogo=False, modeBarButtonsToRemove=["toImage"]))
 
-    st.session_state["kort_valgte"] = [u for u in st.session_state.get("kort_valgte", []) if u in texts]
-    st.multiselect("Valgte input", list(texts), key="kort_valgte", format_func=lambda u: _short(texts.get(u, "")),
-                   placeholder="Vælg punkter på kortet eller søg her")
+    state.show_choice(CHOICE, texts, empty="Klik på et punkt, eller markér flere med lasso eller boks.")
     a, b, c = st.columns([3, 1, 2], vertical_alignment="bottom")
-    a.selectbox("Flyt til", [t["id"] for t in themes], key="kort_til", format_func=lambda t: state.theme_label(themes, t))
+    a.selectbox("Flyt til", [t["id"] for t in themes], key="kort_til", format_func=lambda t: state.theme_label(themes, t),
+                placeholder="Vælg et tema")
     b.button("Flyt", key="kort_flyt", on_click=_move, type="primary", width="stretch")
     c.button("Markér som øvrige", key="kort_ovrige", on_click=_outliers, width="stretch")
 
