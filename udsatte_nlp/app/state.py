@@ -251,6 +251,28 @@ def n_inputs(store: ProjectStore) -> int:
     return _n_inputs(store, data_key(store))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _info(_store: ProjectStore, key: tuple[Any, ...]) -> dict[str, Any]:
+    return _store.info()
+
+
+def info(store: ProjectStore) -> dict[str, Any]:
+    """:meth:`~udsatte_nlp.store.ProjectStore.info`, cached per revision (counting 300,000 inputs takes a while)."""
+    return _info(store, data_key(store))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _agreement(_store: ProjectStore, key: tuple[Any, ...]) -> str:
+    from ..agreement import model_vs_person, sentence
+
+    return sentence(model_vs_person(_store))
+
+
+def agreement_sentence(store: ProjectStore) -> str:
+    """How much the staff changed the model's placements, in one sentence ('' before any review), cached per revision."""
+    return _agreement(store, data_key(store))
+
+
 @st.cache_data(max_entries=8, show_spinner="Modellen finder de input, den er mest i tvivl om …")
 def _review_queue(_store: ProjectStore, key: tuple[Any, ...], n: int) -> list[dict[str, Any]]:
     from .. import learning

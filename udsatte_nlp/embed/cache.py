@@ -40,11 +40,12 @@ def embed_cached(
         first.setdefault(h, i)
     out: np.ndarray | None = None
     done_rows = np.zeros(n, dtype=bool)
-    for h, v in store.iter_embeddings(embedder.name, first):  # type: ignore[attr-defined]
+    for block, V in store.embedding_blocks(embedder.name, first):  # type: ignore[attr-defined]
         if out is None:
-            out = np.empty((n, len(v)), dtype=np.float32)
-        out[first[h]] = v
-        done_rows[first[h]] = True
+            out = np.empty((n, V.shape[1]), dtype=np.float32)
+        rows = np.fromiter((first[h] for h in block), dtype=np.int64, count=len(block))
+        out[rows] = V
+        done_rows[rows] = True
     todo = [h for h, i in first.items() if not done_rows[i]]
     done = 0
     for a in range(0, len(todo), batch_size):

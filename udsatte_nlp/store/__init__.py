@@ -354,18 +354,38 @@ class ProjectStore:
                 found[row[0]] = np.frombuffer(row[1], dtype=np.float32)
         return found
 
-    def iter_embeddings(self, model: str, hashes: Iterable[str]) -> Iterator[tuple[str, np.ndarray]]:
-        """``(hash, vector)`` of each cached vector among ``hashes`` (each hash once), read 500 at a
-        time: nothing is held, so a caller can fill one matrix without a copy of every vector."""
-        wanted = list(dict.fromkeys(hashes))
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
-                (model, *chunk),
-            ):
-                yield row[0], np.frombuffer(row[1], dtype=np.float32)
+    def embedding_blocks(
+        self, model: str, hashes: Iterable[str], size: int = 4096
+    ) -> Iterator[tuple[list[str], np.ndarray]]:
+        """The cached vectors among ``hashes`` (each hash once) in blocks: ``(hashes, float32 matrix)``
+        of up to ``size`` rows. Nothing is held between blocks, so a caller can fill one matrix
+        without an object per vector. Many hashes are read in one pass over the model's vectors
+        (its rows lie together in the table), a few by key."""
+        wanted = set(hashes) if not isinstance(hashes, set | dict) else hashes
+        if len(wanted) > 20000:
+            rows = self.conn.execute("SELECT text_hash, vector FROM embeddings WHERE model = ?", (model,))
+        else:
+            keys = list(wanted)
+            rows = (
+                row
+                for i in range(0, len(keys), 500)
+                for row in self.conn.execute(
+                    f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({','.join('?' * len(keys[i : i + 500]))})",
+                    (model, *keys[i : i + 500]),
+                )
+            )
+        block_h: list[str] = []
+        block_v: list[bytes] = []
+        for h, v in rows:
+            if h not in wanted:
+                continue
+            block_h.append(h)
+            block_v.append(v)
+            if len(block_h) == size:
+                yield block_h, np.frombuffer(b"".join(block_v), dtype=np.float32).reshape(len(block_h), -1)
+                block_h, block_v = [], []
+        if block_h:
+            yield block_h, np.frombuffer(b"".join(block_v), dtype=np.float32).reshape(len(block_h), -1)
 
     def embedding_matrix(self, model: str, hashes: Sequence[str]) -> tuple[np.ndarray | None, np.ndarray]:
         """The cached vectors of ``hashes`` as one float32 matrix, row for row (a hash may repeat),
@@ -375,11 +395,12 @@ class ProjectStore:
             first.setdefault(h, i)
         found = np.zeros(len(hashes), dtype=bool)
         out: np.ndarray | None = None
-        for h, v in self.iter_embeddings(model, first):
+        for block, V in self.embedding_blocks(model, first):
             if out is None:
-                out = np.zeros((len(hashes), len(v)), dtype=np.float32)
-            out[first[h]] = v
-            found[first[h]] = True
+                out = np.zeros((len(hashes), V.shape[1]), dtype=np.float32)
+            rows = np.fromiter((first[h] for h in block), dtype=np.int64, count=len(block))
+            out[rows] = V
+            found[rows] = True
         if out is not None:
             repeats = np.array([i for i, h in enumerate(hashes) if first[h] != i], dtype=np.int64)
             if len(repeats):
