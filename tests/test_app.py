@@ -6,6 +6,7 @@ Every edit is checked in the project database, not only on screen.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -129,15 +130,18 @@ def test_open_theme_from_overblik(project):
     assert at.header[0].value.replace("\\", "") == target["label"]
 
 
-def test_tema_lists_inputs_with_source_most_typical_first(project):
+def test_tema_lists_inputs_with_source_most_confident_first(project):
     t = biggest(project)
     at = open_theme(start(), t["id"])
     table_ = table(at, "tema_valgte").value
     assert len(table_) == t["size"]
-    assert {"Input", "Kilde", "År", "Typisk", "Placeret af"} <= set(table_.columns)
+    assert {"Input", "Kilde", "År", "Sikkerhed", "Placeret af"} <= set(table_.columns)
     assert table_["Kilde"].str.contains("postits-20").any()
-    typical = [float(x.replace(",", ".")) for x in table_["Typisk"]]  # Danish decimals: 0,94
-    assert typical == sorted(typical, reverse=True) and all("," in x for x in table_["Typisk"])
+    # "sikker (0,83)": the band and the probability in Danish decimals
+    parsed = [re.fullmatch(r"(sikker|usikker|tjek) \((\d,\d\d)\)", x) for x in table_["Sikkerhed"]]
+    assert all(parsed), list(table_["Sikkerhed"])
+    conf = [float(m.group(2).replace(",", ".")) for m in parsed]
+    assert conf == sorted(conf, reverse=True)
     assert (table_[""] == "★").sum() == min(5, t["size"])
 
 

@@ -399,3 +399,52 @@ def test_gennemga_confirm_in_the_browser(server, browser):
             "SELECT u.text FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.source = 'human'")]
     assert len(placed) == 1 and " ".join(placed[0].split()) == " ".join(shown.split())
     assert not page.locator("[data-testid='stException']").count()
+
+
+
+def test_dokumenter_shows_ocr_lines_to_check_in_the_browser(tmp_path, monkeypatch):
+    """An OCR'd poster with a line read with low confidence: Dokumenter asks to check it."""
+    from .test_ingest_ocr import add_ocr_document
+
+    project = build_project(tmp_path / "projekt.db")
+    add_ocr_document(project)
+    port = free_port()
+    env = dict(os.environ, UDSATTE_PROJECT=str(project), UDSATTE_EMBEDDER="lexical-256")
+    with open(tmp_path / "server.log", "w") as log:
+        proc = subprocess.Popen(command(project, port), env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                assert proc.poll() is None and time.monotonic() < deadline, "the app did not start"
+                time.sleep(0.2)
+            with playwright.sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+                try:
+                    page = browser.new_page(viewport={"width": 1400, "height": 900})
+                    page.goto(base + "/")
+                    page.get_by_role("heading", name="Overblik").wait_for(timeout=30_000)
+                    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Dokumenter").click()
+                    page.get_by_role("heading", name="Dokumenter").first.wait_for(timeout=30_000)
+                    settle(page)
+                    page.locator("[data-testid='stSelectbox']").first.click()
+                    page.get_by_role("option", name="planche.png", exact=False).click()
+                    settle(page)
+                    expect(page.get_by_text("tjek denne linje").first).to_be_visible(timeout=15_000)
+                    expect(page.get_by_text("Fl3re b0liger tll unge", exact=False).first).to_be_visible()
+                    ARTIFACTS.mkdir(exist_ok=True)
+                    page.screenshot(path=str(ARTIFACTS / "dokumenter-ocr.png"), full_page=True)
+                finally:
+                    browser.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

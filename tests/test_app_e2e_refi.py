@@ -8,7 +8,7 @@ import zipfile
 
 from udsatte_nlp.store import ProjectStore
 
-from .test_app_e2e import ARTIFACTS, CHROMIUM, FLAGS, playwright, pytestmark, server, settle  # noqa: F401
+from .test_app_e2e import ARTIFACTS, CHROMIUM, FLAGS, playwright, pytestmark, server, settle, template  # noqa: F401
 
 
 def test_overblik_agreement_and_qdpx_download_in_the_browser(server):  # noqa: F811

@@ -306,9 +306,9 @@ def _scanned_pdf(lines: list[str], font=None) -> bytes:
 
 
 def test_scanned_pdf_without_tesseract_says_how_to_install(tmp_path, monkeypatch):
-    from udsatte_nlp.ingest import pdf, read
+    from udsatte_nlp.ingest import ocr, read
 
-    monkeypatch.setattr(pdf, "_tesseract_langs", lambda: None)
+    monkeypatch.setattr(ocr, "_tesseract_langs", lambda: None)
     path = tmp_path / "scan.pdf"
     path.write_bytes(_scanned_pdf(["Opsamling"]))
     with pytest.raises(InputError) as err:
@@ -321,22 +321,25 @@ def test_scanned_pdf_without_tesseract_says_how_to_install(tmp_path, monkeypatch
 
 def test_pdf_ocr_path_uses_tesseract_danish(tmp_path, monkeypatch):
     """The OCR path with a stand-in for tesseract: pages without text go through ``-l dan``."""
-    from udsatte_nlp.ingest import pdf, read
+    from udsatte_nlp.ingest import ocr, pdf, read
 
     calls = []
+    tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n" + "".join(
+        f"5\t1\t1\t1\t1\t{i}\t{100 + 90 * i}\t50\t80\t30\t95\t{w}\n" for i, w in enumerate("Rådet mødes før jul.".split())
+    )
 
     def fake_run(cmd, **kwargs):
         calls.append(cmd)
-        return subprocess.CompletedProcess(cmd, 0, stdout="Rådet mødes før jul.\f".encode(), stderr=b"")
+        return subprocess.CompletedProcess(cmd, 0, stdout=tsv.encode(), stderr=b"")
 
-    monkeypatch.setattr(pdf, "_tesseract_langs", lambda: ("dan", "eng"))
+    monkeypatch.setattr(ocr, "_tesseract_langs", lambda: ("dan", "eng"))
     monkeypatch.setattr(pdf, "_render_page", lambda data, number: [])
-    monkeypatch.setattr(pdf.subprocess, "run", fake_run)
+    monkeypatch.setattr(ocr.subprocess, "run", fake_run)
     path = tmp_path / "scan.pdf"
     path.write_bytes(_scanned_pdf(["Opsamling"]))
     doc = read(path)
     assert doc.text == "Rådet mødes før jul."
-    assert calls and calls[0][0] == "tesseract" and calls[0][-2:] == ["-l", "dan"]
+    assert calls and calls[0][0] == "tesseract" and calls[0][-3:] == ["-l", "dan", "tsv"]
     assert any("OCR" in w for w in doc.warnings)
 
 
@@ -355,10 +358,10 @@ def _danish_font():
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
 def test_pdf_ocr_with_real_tesseract(tmp_path):
-    from udsatte_nlp.ingest import pdf, read
+    from udsatte_nlp.ingest import ocr, read
 
     font = _danish_font()
-    if font is None or not pdf.tesseract_available():
+    if font is None or not ocr.tesseract_available():
         pytest.skip("needs tesseract-ocr-dan and a font with æ/ø/å")
     lines = [
         "Opsamling på dialogmødet i Rådet for Socialt Udsatte",

@@ -113,14 +113,15 @@ def test_overview_sizes_shares_and_years(project):
         assert abs(sum(r["share"] for r in years if r["year"] == y) - 1.0) < 1e-9
 
 
-def test_theme_units_most_typical_first(project):
+def test_theme_units_most_confident_first(project):
     t = biggest(project)
     units = review.theme_units(project, t["id"])
     assert len(units) == t["size"]
-    typ = [u["typicality"] for u in units]
-    assert typ == sorted(typ, reverse=True)
-    assert {"document", "section", "year", "text", "assigned_by"} <= set(units[0])
-    # a human move puts score 1.0 on an input, but typicality still comes from the vectors
+    conf = [u["confidence"] for u in units]
+    assert all(c is not None and 0 <= c <= 1 for c in conf) and conf == sorted(conf, reverse=True)
+    assert all(u["band"] in ("sikker", "usikker", "tjek") for u in units)
+    assert {"document", "section", "year", "text", "assigned_by", "typicality"} <= set(units[0])
+    # a person's move gives the input no confidence until the model has learnt: it never leads the quotes
     other = next(x for x in review.overview(project) if x["id"] != t["id"])
     outsider = review.theme_units(project, other["id"])[-1]
     review.apply_edit(project, "move_units", [outsider["unit_id"]], t["id"])

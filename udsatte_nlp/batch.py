@@ -114,7 +114,7 @@ def batch(
     new, unchanged = _new_files(folder, project)
     if not new and not unchanged:
         raise InputError("Der blev ikke fundet nogen filer, der kan læses", path=folder,
-                         hint="Understøttede filer: .txt .md .html .docx .pdf .csv .xlsx")  # fmt: skip
+                         hint="Understøttede filer: .txt .md .html .docx .pdf .csv .xlsx .png .jpg .tif")  # fmt: skip
     added: list[str] = []
     warnings: list[str] = []
     analysed = bool(new) or reanalyse

@@ -115,12 +115,12 @@ def _say(quiet: bool, message: str) -> None:
 
 @app.command()
 def clean(
-    input: Annotated[Path, typer.Argument(help="En fil (.txt .md .html .docx .pdf .csv .xlsx).")],
+    input: Annotated[Path, typer.Argument(help="En fil (.txt .md .html .docx .pdf .csv .xlsx .png .jpg .tif).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Hvor den rensede tekst skrives (UTF-8).")],
     report: Annotated[
         Path | None, typer.Option("--report", help="Skriv alle rettelser til en CSV-fil.")
     ] = None,
-    text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx.")] = None,
+    text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx (i hvert ark i et regneark).")] = None,
     ocr: OcrOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -179,7 +179,7 @@ def analyze(
     seed: SeedOpt = 0,
     codebook: CodebookOpt = None,
     embedder: EmbedderOpt = None,
-    text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx.")] = None,
+    text_column: Annotated[str | None, typer.Option("--text-column", help="Tekstkolonnen i csv/xlsx (i hvert ark i et regneark).")] = None,
     engine: Annotated[
         str, typer.Option("--engine", help="Temamotor: native (standard, til små og mellemstore korpusser) eller bertopic (UMAP + HDBSCAN, til store).")
     ] = "native",

@@ -117,7 +117,7 @@ def read_inputs(
     progress("Læser filer", len(paths), len(paths))
     if not paths:
         raise InputError("Der blev ikke fundet nogen filer, der kan læses", path=", ".join(map(str, inputs)),
-                         hint="Understøttede filer: .txt .md .html .docx .pdf .csv .xlsx")
+                         hint="Understøttede filer: .txt .md .html .docx .pdf .csv .xlsx .png .jpg .tif")
     if not prepared and report.failed:
         raise report.failed[0]
     return prepared, report

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One input of a table (csv/xlsx): its text and the other columns as metadata."""
 
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     number: int = 0  # 1-based row number in the sheet, header excluded
+    sheet: str | None = None  # the workbook sheet, when a workbook gives inputs from several
 
 
 @dataclass

@@ -339,6 +339,7 @@ def document_view(store: Any, document_id: int) -> dict[str, Any]:
         "segments": segments,
         "corrections": corrections,
         "suggestions": [dict(r) for r in store.suggestions(document_id)],
+        "ocr_low_lines": json.loads(doc["metadata"] or "{}").get("ocr_low_lines", []),
     }
 
 
@@ -480,21 +481,8 @@ def revert_corrections(
     refreshed; their new texts are embedded with ``embedder`` (an embedder, or a
     function that loads one) when given, else at the next analysis.
     """
-    ids = list(dict.fromkeys(int(c) for c in correction_ids))
-    if not ids:
-        raise ConfigError("Vælg mindst én rettelse")
-    with store.atomic():
-        store.check_revision(expected_revision)
-        for cid in ids:
-            store.revert_correction(cid)
-        if refresh:
-            refresh_themes(store)
-    if embedder is not None:
-        marks = ",".join("?" * len(ids))
-        docs = [r[0] for r in store.conn.execute(
-            f"SELECT DISTINCT document_id FROM corrections WHERE id IN ({marks})", ids).fetchall()]
-        _embed_missing(store, embedder, docs)
-    return len(ids)
+    return _each_correction(store, "revert_correction", correction_ids, "Vælg mindst én rettelse",
+                            embedder=embedder, refresh=refresh, expected_revision=expected_revision)
 
 
 def accept_suggestions(
@@ -508,13 +496,22 @@ def accept_suggestions(
     """Take up several of the cleaner's suggestions at once (one logged edit each, all or none).
     Returns how many were accepted. Like :func:`revert_corrections`, the inputs that hold them
     change, so keywords are refreshed and new texts embedded with ``embedder`` when given."""
+    return _each_correction(store, "accept_suggestion", correction_ids, "Vælg mindst ét forslag",
+                            embedder=embedder, refresh=refresh, expected_revision=expected_revision)
+
+
+def _each_correction(
+    store: Any, edit: str, correction_ids: Sequence[int], none_chosen: str, *,
+    embedder: Any, refresh: bool, expected_revision: int | None,
+) -> int:
+    """Run the store's ``edit`` for each correction in one transaction; refresh keywords, embed new texts."""
     ids = list(dict.fromkeys(int(c) for c in correction_ids))
     if not ids:
-        raise ConfigError("Vælg mindst ét forslag")
+        raise ConfigError(none_chosen)
     with store.atomic():
         store.check_revision(expected_revision)
         for cid in ids:
-            store.accept_suggestion(cid)
+            getattr(store, edit)(cid)
         if refresh:
             refresh_themes(store)
     if embedder is not None:

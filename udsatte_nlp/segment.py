@@ -643,6 +643,8 @@ def segment_rows(rows: Sequence[Row], texts: Sequence[str]) -> list[Unit]:
                     break
             if section:
                 break
+        if getattr(row, "sheet", None):  # a workbook with inputs on several sheets
+            section = f"{row.sheet} – {section}" if section and section != row.sheet else row.sheet
         units.append(
             Unit(
                 text=text,

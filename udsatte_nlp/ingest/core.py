@@ -7,9 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from udsatte_nlp.errors import InputError
+from udsatte_nlp.ingest.archive import LIMITS as ZIP_LIMITS
+from udsatte_nlp.ingest.archive import check_zip
 from udsatte_nlp.ingest.dates import find_date, year_from_name
 from udsatte_nlp.ingest.docx import read_docx
 from udsatte_nlp.ingest.html import read_html
+from udsatte_nlp.ingest.image import read_image
 from udsatte_nlp.ingest.paths import check_suffix, missing
 from udsatte_nlp.ingest.pdf import read_pdf
 from udsatte_nlp.ingest.table import read_csv, read_xlsx, table_year
@@ -28,14 +31,22 @@ READERS: dict[str, Callable[..., Document]] = {
     ".csv": read_csv,
     ".tsv": read_csv,
     ".xlsx": read_xlsx,
+    ".png": read_image,
+    ".jpg": read_image,
+    ".jpeg": read_image,
+    ".tif": read_image,
+    ".tiff": read_image,
 }
 _TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx"})
 
 
 #: Plain-text files larger than this are refused: a workshop note or a year of meeting notes is far
 #: smaller, and a file this size is almost always a mistake (a log, a database dump, a whole site).
+#: Tables (csv/tsv/xlsx) are limited by rows instead (:data:`udsatte_nlp.ingest.table.MAX_TABLE_ROWS`).
 MAX_TEXT_BYTES = 20 * 10**6
-_PLAIN_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".tsv"}
+_PLAIN_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+#: Read from disk as a stream (never whole in memory).
+_STREAMED_SUFFIXES = frozenset({".csv", ".tsv"})
 
 
 def read(path: str | Path, *, text_column: str | None = None, ocr: bool = False) -> Document:
@@ -44,7 +55,8 @@ def read(path: str | Path, *, text_column: str | None = None, ocr: bool = False)
     The reader is chosen by suffix (case-insensitive). ``text_column`` picks
     the text column of a table and is ignored for other formats; ``ocr``
     OCRs every page of a PDF with Tesseract (pages without text are OCR'd
-    anyway when Tesseract is installed) and is ignored for other formats. Every
+    anyway when Tesseract is installed) and is ignored for other formats; images
+    (.png .jpg .tif) are always OCR'd. Every
     problem with the file raises :class:`InputError` with a one-line Danish
     message; no library exception escapes.
     """
@@ -54,29 +66,42 @@ def read(path: str | Path, *, text_column: str | None = None, ocr: bool = False)
     check_suffix(file)
     if file.is_dir():
         raise InputError("Stien er en mappe, ikke en fil", path=path, hint="Angiv en fil")
+    suffix = file.suffix.lower()
     try:
-        data = file.read_bytes()
+        size = file.stat().st_size
+        if suffix in _STREAMED_SUFFIXES:
+            data = b""
+            digest = _sha256(file)
+        else:
+            data = file.read_bytes()
+            size = len(data)
+            digest = hashlib.sha256(data).hexdigest()
     except OSError as exc:
         raise InputError(
             f"Filen kunne ikke åbnes ({type(exc).__name__})", path=path, hint="Tjek at du har adgang til filen"
         ) from exc
 
-    if not data:
+    if not size:
         raise InputError("Filen er tom", path=path, hint="Tjek at du har valgt den rigtige fil")
-    if file.suffix.lower() in _PLAIN_SUFFIXES and len(data) > MAX_TEXT_BYTES:
+    if suffix in _PLAIN_SUFFIXES and size > MAX_TEXT_BYTES:
         raise InputError(
-            f"Filen er for stor til én note ({len(data) / 1e6:.0f} MB tekst; grænsen er {MAX_TEXT_BYTES // 10**6} MB)",
+            f"Filen er for stor til én note ({size / 1e6:.0f} MB tekst; grænsen er {MAX_TEXT_BYTES // 10**6} MB)",
             path=path,
             hint="Del den op i mindre filer, fx én pr. møde eller år",
         )
+    if suffix in ZIP_LIMITS:
+        check_zip(data, path, ZIP_LIMITS[suffix])
 
-    suffix = file.suffix.lower()
     reader = READERS[suffix]
     options: dict[str, object] = {"text_column": text_column} if suffix in _TABLE_SUFFIXES else {}
     if suffix == ".pdf" and ocr:
         options["ocr"] = True
     try:
-        document = reader(data, file, **options)
+        if suffix in _STREAMED_SUFFIXES:
+            with open(file, "rb") as stream:
+                document = reader(stream, file, **options)
+        else:
+            document = reader(data, file, **options)
     except InputError:
         raise
     except Exception as exc:
@@ -87,14 +112,31 @@ def read(path: str | Path, *, text_column: str | None = None, ocr: bool = False)
         ) from exc
 
     document.path = str(path)
-    document.sha256 = hashlib.sha256(data).hexdigest()
+    document.sha256 = digest
     _set_date(document, file)
     return document
 
 
+_TABLE_DATE_CHARS = 64 * 1024
+
+
+def _sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with open(file, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _set_date(document: Document, file: Path) -> None:
-    """Date/year from the content, else year from the file (or folder) name, else a year column."""
-    date, year = find_date(document.text)
+    """Date/year from the content, else year from the file (or folder) name, else a year column.
+
+    In a table only the first rows are searched: a date deep down a sheet of
+    300,000 inputs is one input's, not the file's (and scanning them all is slow)."""
+    date, year = find_date(document.text[:_TABLE_DATE_CHARS] if document.rows is not None else document.text)
+    info = document.metadata.get("info")
+    if year is None and isinstance(info, dict):  # a meeting-information table (Dato | 12. marts 2025)
+        date, year = find_date("\n".join(map(str, info.values())))
     if year is None:
         year = year_from_name(file.name) or year_from_name(file.parent.name)
     if year is None and document.rows:

@@ -71,6 +71,26 @@ def decode_bytes(data: bytes, path: str | Path | None = None) -> tuple[str, str]
     return _finish(*_guess_legacy(data), path)
 
 
+def sniff_encoding(sample: bytes, path: str | Path | None = None) -> str | None:
+    """The encoding of a file from its first bytes, for decoding the rest as a stream.
+
+    Uses the same rules as :func:`decode_bytes` on ``sample`` cut at its last line
+    break (and raises the same errors for empty or binary data). Returns ``None``
+    for UTF-16/32 files, which are decoded whole instead.
+    """
+    if not sample.strip():
+        raise _empty(path)
+    cut = sample.rfind(b"\n")
+    head = sample[: cut + 1] if cut > 0 else sample
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return "utf-8-sig" if name == "utf-8-sig" else None
+    if _utf16_without_bom(head) is not None:
+        return None
+    _, name = decode_bytes(head, path)
+    return name
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """Return ``'utf-16-le'``/``'utf-16-be'`` if NUL bytes sit in every other position."""
     sample = data[:_SAMPLE]

@@ -9,6 +9,7 @@ from typing import Any
 
 from udsatte_nlp.errors import InputError
 from udsatte_nlp.ingest.encoding import decode_bytes
+from udsatte_nlp.ingest.grid import table_lines
 from udsatte_nlp.ingest.text import truncate
 from udsatte_nlp.records import Document
 
@@ -48,15 +49,17 @@ def read_html(data: bytes, path: Path) -> Document:
     title = _title(soup)
     _remove_noise(soup)
     root = soup.body or soup
-    text = "\n".join(_lines(root))
+    info: dict[str, str] = {}
+    text = "\n".join(_lines(root, info))
     if not text.strip():
         raise InputError("Siden indeholder ingen læsbar tekst", path=path, hint="Tjek at det er den rigtige fil")
     if title is None:
         h1 = root.find("h1")
         title = (truncate(h1.get_text(" ", strip=True)) or None) if h1 else None
-    return Document(
-        path=str(path), format="html", text=text, sha256="", title=title, metadata={"encoding": encoding}
-    )
+    metadata: dict[str, Any] = {"encoding": encoding}
+    if info:
+        metadata["info"] = info
+    return Document(path=str(path), format="html", text=text, sha256="", title=title, metadata=metadata)
 
 
 def decode_html(data: bytes, path: Path) -> tuple[str, str]:
@@ -131,11 +134,23 @@ def _remove_noise(soup: Any) -> None:
             tag.decompose()
 
 
-def _lines(root: Any) -> list[str]:
-    """Walk the tree (iteratively) and return one line per block; ``<li>`` → ``• text``."""
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_CELL_TAGS = ("td", "th")
+MAX_CELL_WORDS = 200  # a longer cell is page layout, not a table of inputs
+
+
+def _lines(root: Any, info: dict[str, str] | None = None) -> list[str]:
+    """Walk the tree (iteratively) and return one line per block; ``<li>`` → ``• text``.
+
+    A data table is read cell by cell (:func:`udsatte_nlp.ingest.grid.table_lines`,
+    with the last heading above it); key/value tables go into ``info``. Layout
+    tables (nested tables, ``role="presentation"``, very long cells) are walked
+    like any other block.
+    """
     from bs4 import NavigableString, Tag
 
     lines: list[str] = []
+    heading: str | None = None
     buffer: list[str] = []
     prefix = ""
 
@@ -171,7 +186,10 @@ def _lines(root: Any) -> list[str]:
             continue
         if leaving:
             if name in BLOCK_TAGS:
+                n = len(lines)
                 flush()
+                if name in _HEADINGS and len(lines) > n:
+                    heading = lines[-1]
             if name == "li":
                 prefix = ""
             if name == "pre":
@@ -179,6 +197,12 @@ def _lines(root: Any) -> list[str]:
             continue
         if name in BLOCK_TAGS:
             flush()
+        if name == "table" and (grid := _data_table(node)) is not None:
+            read = table_lines(grid[0], heading=heading, header=grid[1])
+            lines.extend(read.lines)
+            if info is not None:
+                info.update(read.info)
+            continue
         if name == "li":
             prefix = "• "
         if name == "pre":
@@ -187,3 +211,57 @@ def _lines(root: Any) -> list[str]:
         stack.extend((child, False) for child in reversed(node.contents))
     flush()
     return lines
+
+
+def _data_table(table: Any) -> tuple[list[list[list[str]]], bool | None] | None:
+    """``(grid, header_marked)`` of a data table, or ``None`` for a layout table."""
+    role = str(table.get("role", "")).lower()
+    if role in ("presentation", "none") or table.find("table") is not None:
+        return None
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    grid: list[list[list[str]]] = []
+    spans: dict[int, tuple[int, list[str]]] = {}  # column -> (rows left, cell) of a rowspan from above
+    for tr in rows:
+        cells = tr.find_all(_CELL_TAGS, recursive=False)
+        row: list[list[str]] = []
+        col = 0
+
+        def fill_spans() -> None:
+            nonlocal col
+            while col in spans:
+                left, _ = spans[col]
+                row.append([])  # a cell merged from above appears once, in its first row
+                if left <= 1:
+                    del spans[col]
+                else:
+                    spans[col] = (left - 1, [])
+                col += 1
+
+        for cell in cells:
+            fill_spans()
+            lines = _lines(cell)
+            if sum(len(line.split()) for line in lines) > MAX_CELL_WORDS or cell.find(list(_HEADINGS)):
+                return None
+            row.append(lines)
+            colspan, rowspan = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+            if rowspan > 1:
+                spans[col] = (rowspan - 1, [])
+            col += 1
+            for _ in range(colspan - 1):
+                row.append([])
+                col += 1
+        fill_spans()
+        grid.append(row)
+    if not grid:
+        return None
+    first = rows[0]
+    header = True if (first.find_parent("thead") is not None
+                      or all(c.name == "th" for c in first.find_all(_CELL_TAGS, recursive=False))) else None
+    return grid, header
+
+
+def _span(value: Any) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 50))
+    except (TypeError, ValueError):
+        return 1

@@ -9,7 +9,8 @@ from pathlib import Path
 from udsatte_nlp.errors import InputError
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".csv", ".tsv", ".xlsx"}
+    {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".csv", ".tsv", ".xlsx",
+     ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 )
 
 # Formats people often have, and what to save them as instead.
@@ -21,6 +22,11 @@ _SAVE_AS: dict[str, str] = {
     ".xls": ".xlsx",
     ".ods": ".xlsx",
     ".numbers": ".xlsx",
+    ".heic": ".jpg",
+    ".heif": ".jpg",
+    ".gif": ".png",
+    ".bmp": ".png",
+    ".webp": ".png",
 }
 _SKIP_DIRS = frozenset({"__MACOSX"})
 

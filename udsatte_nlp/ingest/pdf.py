@@ -1,12 +1,18 @@
 """Reader for PDF files: the text layer of each page, and Tesseract OCR (``-l dan``) for
-pages without one, or for every page when asked (``ocr=True``)."""
+pages without one, or for every page when asked (``ocr=True``).
+
+Tables drawn with ruling lines in the text layer (a Word table exported to PDF)
+are found with pdfplumber and read cell by cell like Word's
+(:mod:`udsatte_nlp.ingest.grid`); only pages whose content draws lines are
+looked at, so a plain PDF costs nothing more.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
@@ -14,11 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from udsatte_nlp.errors import InputError
+from udsatte_nlp.ingest.grid import table_lines
+from udsatte_nlp.ingest.ocr import (
+    INSTALL_HINT,
+    OCR_HINT,
+    OCR_TIMEOUT,
+    OcrPage,
+    ocr_image,
+    ocr_metadata,
+    require_tesseract,
+    tesseract_available,
+)
 from udsatte_nlp.ingest.text import truncate
 from udsatte_nlp.records import Document
 
-OCR_HINT = "installer tesseract-ocr og tesseract-ocr-dan"
-INSTALL_HINT = "Installer Tesseract med dansk sprogmodel: apt-get install tesseract-ocr tesseract-ocr-dan"
 _DAMAGED_HINT = "Åbn den og gem/eksportér den som PDF igen"
 
 
@@ -46,19 +61,24 @@ def read_pdf(data: bytes, path: Path, *, ocr: bool = False) -> Document:
             raise InputError("PDF-filen har ingen sider", path=path, hint=_DAMAGED_HINT)
         if ocr:
             require_tesseract(path)
-        ocred = []
+        ocred: list[tuple[int, OcrPage]] = []
+        ruled: list[int] = []
         for number, page in enumerate(reader.pages, start=1):
             text = "" if ocr else _page_text(page)
+            if text and _draws_lines(page):
+                ruled.append(number)
             if not text and (ocr or tesseract_available()):
-                text = ocr_page(page, data, number, path)
+                read = ocr_page(page, data, number, path)
+                text = read.text
                 if text:
-                    ocred.append(number)
+                    ocred.append((number, read))
             if not text:
                 warnings.append(f"Side {number} har intet tekstlag og skal OCR-behandles ({OCR_HINT})")
             pages.append(text)
         if ocred:
             warnings.append(
-                f"{_pages_word(ocred)} er læst med OCR (Tesseract, dansk model); tjek teksten og rettelserne"
+                f"{_pages_word([n for n, _ in ocred])} er læst med OCR (Tesseract, dansk model); "
+                "tjek teksten og rettelserne"
             )
     except InputError:
         raise
@@ -79,7 +99,12 @@ def read_pdf(data: bytes, path: Path, *, ocr: bool = False) -> Document:
             ),
         )
     title, metadata = _metadata(reader)
+    info = _read_tables(data, ruled, pages) if ruled else {}
+    if info:
+        metadata["info"] = info
     metadata["page_count"] = count
+    if ocred:
+        metadata.update(ocr_metadata(ocred))
     return Document(
         path=str(path),
         format="pdf",
@@ -94,41 +119,19 @@ def read_pdf(data: bytes, path: Path, *, ocr: bool = False) -> Document:
 
 # --------------------------------------------------------------------- OCR
 OCR_DPI = 300
-OCR_TIMEOUT = 180  # seconds per page image
 
 
-def tesseract_available() -> bool:
-    """Tesseract and its Danish model (``dan``) are installed."""
-    return _tesseract_langs() is not None and "dan" in (_tesseract_langs() or ())
-
-
-@functools.lru_cache(maxsize=1)
-def _tesseract_langs() -> tuple[str, ...] | None:
-    exe = shutil.which("tesseract")
-    if exe is None:
-        return None
-    try:
-        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    lines = (out.stdout + out.stderr).splitlines()
-    return tuple(ln.strip() for ln in lines if ln.strip() and " " not in ln.strip())
-
-
-def require_tesseract(path: Path) -> None:
-    """Raise :class:`InputError` saying how to install Tesseract when it (or ``dan``) is missing."""
-    if _tesseract_langs() is None:
-        raise InputError("OCR kræver programmet Tesseract, som ikke er installeret", path=path, hint=INSTALL_HINT)
-    if not tesseract_available():
-        raise InputError("Tesseract mangler den danske sprogmodel", path=path, hint=INSTALL_HINT)
-
-
-def ocr_page(page: Any, data: bytes, number: int, path: Path) -> str:
-    """OCR one page with ``tesseract -l dan``: the page rendered by ``pdftoppm`` when it is
-    installed (poppler-utils), else the page's embedded images (what a scan consists of)."""
-    images = _render_page(data, number) or _page_images(page)
-    texts = [_tesseract(img, path) for img in images]
-    return "\n".join(t for t in texts if t).strip()
+def ocr_page(page: Any, data: bytes, number: int, path: Path) -> OcrPage:
+    """OCR one page with Tesseract (:func:`udsatte_nlp.ingest.ocr.ocr_image`): the page rendered
+    by ``pdftoppm`` when it is installed (poppler-utils), else the page's embedded images (what a
+    scan consists of)."""
+    rendered = _render_page(data, number)
+    images = rendered or _page_images(page)
+    reads = [ocr_image(img, path, dpi=OCR_DPI if rendered else None) for img in images]
+    reads = [r for r in reads if r.text]
+    if len(reads) == 1:
+        return reads[0]
+    return OcrPage("\n\n".join(r.text for r in reads), [line for r in reads for line in r.lines])
 
 
 def _render_page(data: bytes, number: int) -> list[bytes]:
@@ -169,22 +172,70 @@ def _page_images(page: Any) -> list[bytes]:
     return out
 
 
-def _tesseract(png: bytes, path: Path) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        img = Path(tmp) / "page.png"
-        img.write_bytes(png)
-        try:
-            out = subprocess.run(
-                ["tesseract", str(img), "stdout", "-l", "dan"],
-                capture_output=True, timeout=OCR_TIMEOUT, check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise InputError(
-                "OCR af en side tog for lang tid", path=path, hint="Prøv en PDF i lavere opløsning"
-            ) from exc
-        except OSError as exc:
-            raise InputError(f"Tesseract kunne ikke køre ({type(exc).__name__})", path=path, hint=INSTALL_HINT) from exc
-    return out.stdout.decode("utf-8", errors="replace").replace("\f", "").strip()
+# ------------------------------------------------------------------ tables
+_DRAWS_LINES = re.compile(rb"\d\s+re\b|\d\s+l\b")
+_HEADING_LINE = re.compile(r"^(?!.*[.!?]$).{1,100}$")
+_CELL_ITEM = re.compile(r"\n(?=\s*(?:[•▪◦●○·‣∙■□➢➤►✓*\-–—]|\d{1,2}[.)])\s)")
+
+
+def _draws_lines(page: Any) -> bool:
+    """Whether the page's content draws lines or rectangles (a table's rules); cheap, may say yes wrongly."""
+    try:
+        contents = page.get_contents()
+        return contents is not None and bool(_DRAWS_LINES.search(contents.get_data()))
+    except Exception:
+        return False
+
+
+def _read_tables(data: bytes, numbers: list[int], pages: list[str]) -> dict[str, str]:
+    """Replace the text of each page in ``numbers`` that has ruled tables by its text with the
+    tables read cell by cell; return what key/value tables say. Best effort: on any error the
+    text layer stays as pypdf read it."""
+    info: dict[str, str] = {}
+    try:
+        import pdfplumber
+
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number in numbers:
+                read = _page_with_tables(pdf.pages[number - 1])
+                if read is not None:
+                    pages[number - 1], found = read
+                    info.update(found)
+    except Exception:
+        return info
+    return info
+
+
+def _page_with_tables(page: Any) -> tuple[str, dict[str, str]] | None:
+    tables = [t for t in page.find_tables() if len(t.rows) >= 2 or len(t.rows[0].cells) >= 2]
+    if not tables:
+        return None
+    outside = page
+    for table in tables:
+        outside = outside.outside_bbox(table.bbox)
+    items: list[tuple[float, int, Any]] = [(line["top"], 0, line["text"]) for line in outside.extract_text_lines()]
+    items += [(table.bbox[1], 1, table) for table in tables]
+    lines: list[str] = []
+    info: dict[str, str] = {}
+    heading: str | None = None
+    for _, kind, item in sorted(items, key=lambda x: (x[0], x[1])):
+        if kind == 0:
+            lines.append(item)
+            heading = item.strip() if _HEADING_LINE.match(item.strip()) and len(item.split()) <= 12 else heading
+            continue
+        grid = [[_cell_items(cell) for cell in row] for row in item.extract()]
+        read = table_lines(grid, heading=heading)
+        lines += read.lines
+        info.update(read.info)
+    return "\n".join(lines), info
+
+
+def _cell_items(cell: str | None) -> list[str]:
+    """A cell's text: its wrapped lines joined, one item per bullet or numbered line."""
+    if not cell:
+        return []
+    return [" ".join(part.split()) for part in _CELL_ITEM.split(cell) if part.strip()]
 
 
 def _pages_word(numbers: list[int]) -> str:

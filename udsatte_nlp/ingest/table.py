@@ -1,7 +1,13 @@
 """Readers for tables (.csv, .tsv, .xlsx): one input per row.
 
 One column holds the text (found by name, or given with ``text_column``);
-every other column goes into :attr:`Row.metadata`.
+every other column goes into :attr:`Row.metadata`. Every sheet of a workbook
+that has a text column is read (with ``text_column``: every sheet that has that
+column); a sheet without one is named in :attr:`Document.warnings`.
+
+Tables are limited by rows (:data:`MAX_TABLE_ROWS`), not by the size limit for
+plain-text notes, and are read as a stream: a CSV file is decoded and parsed
+line by line from disk, a workbook row by row (openpyxl's read-only mode).
 """
 
 from __future__ import annotations
@@ -10,13 +16,17 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from udsatte_nlp.errors import InputError
-from udsatte_nlp.ingest.encoding import decode_bytes
+from udsatte_nlp.ingest.encoding import decode_bytes, sniff_encoding
 from udsatte_nlp.records import Document, Row
+
+#: A table may hold at most this many rows (a whole country's notes over ten years
+#: is about 300,000); more are refused in one line, before the rest is read.
+MAX_TABLE_ROWS = 1_000_000
 
 #: Header names (case-insensitive) recognised as the text column, in order of preference.
 TEXT_COLUMNS: tuple[str, ...] = (
@@ -34,14 +44,55 @@ class _NoTextColumn(Exception):
     """Internal: a sheet without the text column (the caller decides what to do)."""
 
 
-def read_csv(data: bytes, path: Path, *, text_column: str | None = None) -> Document:
-    """Read a .csv/.tsv: decode, sniff the delimiter, one :class:`Row` per line with text."""
-    text, encoding = decode_bytes(data, path)
-    delimiter, dialect = _sniff(text, default="\t" if path.suffix.lower() == ".tsv" else None)
-    records = csv.reader(io.StringIO(text, newline=""), dialect or "excel", delimiter=delimiter)
-    numbered = ((n, list(r)) for n, r in enumerate(records, start=1))
+def read_csv(data: bytes | BinaryIO, path: Path, *, text_column: str | None = None) -> Document:
+    """Read a .csv/.tsv: decode, sniff the delimiter, one :class:`Row` per line with text.
+
+    ``data`` is the file's bytes or a binary file open for reading; a file is
+    decoded and parsed as a stream, so memory grows with the rows kept, not
+    with the size of the file.
+    """
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    sample = source.read(_STREAM_SAMPLE)
+    encoding = sniff_encoding(sample, path)
+    if encoding is None:  # a BOM-less UTF-16 file and the like: decode it whole
+        stream: Iterable[str] | None = None
+    else:
+        source.seek(0)
+        wrapper = io.TextIOWrapper(source, encoding=encoding, newline="")
+        stream = _lines_without_nul(wrapper)
     try:
-        header, rows, column = _rows(numbered, text_column)
+        return _parse_csv(stream, sample, encoding, path, text_column)
+    except UnicodeDecodeError:
+        stream = None  # the start looked like one encoding, a later line is another
+    source.seek(0)
+    text, encoding = decode_bytes(source.read(), path)
+    return _parse_csv(None, text, encoding, path, text_column)
+
+
+_STREAM_SAMPLE = 1 << 20
+
+
+def _parse_csv(
+    stream: Iterable[str] | None, sample: bytes | str, encoding: str | None, path: Path, text_column: str | None
+) -> Document:
+    """Parse ``stream`` (decoded lines), or ``sample`` itself when it is the whole decoded text."""
+    if stream is None:
+        assert isinstance(sample, str)
+        text = sample
+        head = text[:_SAMPLE]
+        lines: Iterable[str] = io.StringIO(text, newline="")
+    else:
+        assert isinstance(sample, bytes) and encoding is not None
+        head = sample[: sample.rfind(b"\n") + 1 or len(sample)].decode(encoding, errors="replace")[:_SAMPLE]
+        head = head.lstrip("\ufeff")
+        lines = stream
+    if not head.strip():
+        raise InputError("Filen er tom", path=path, hint="Tjek at du har valgt den rigtige fil")
+    delimiter, dialect = _sniff(head, default="\t" if path.suffix.lower() == ".tsv" else None)
+    records = csv.reader(lines, dialect or "excel", delimiter=delimiter)
+    numbered = ((n, r) for n, r in enumerate(records, start=1))
+    try:
+        header, rows, column = _rows(numbered, text_column, path)
     except _NoTextColumn as exc:
         raise _no_text_column(path, exc.args[0], text_column) from None
     except csv.Error as exc:
@@ -52,8 +103,19 @@ def read_csv(data: bytes, path: Path, *, text_column: str | None = None) -> Docu
     return _document(path, "csv", rows, metadata)
 
 
+def _lines_without_nul(lines: Iterable[str]) -> Iterator[str]:
+    """The lines of a text stream; stray NUL characters become spaces (as in :func:`decode_bytes`)."""
+    for line in lines:
+        yield line.replace("\x00", " ") if "\x00" in line else line
+
+
 def read_xlsx(data: bytes, path: Path, *, text_column: str | None = None) -> Document:
-    """Read the first sheet of an .xlsx that has a text column; one :class:`Row` per row."""
+    """Read every sheet of an .xlsx that has a text column; one :class:`Row` per row.
+
+    When more than one sheet gives inputs, each row carries its sheet's name
+    (:attr:`Row.sheet`, which becomes part of the input's section). A sheet
+    with rows but no text column is skipped with a warning that names it.
+    """
     import zipfile
     from xml.etree.ElementTree import ParseError
 
@@ -70,37 +132,69 @@ def read_xlsx(data: bytes, path: Path, *, text_column: str | None = None) -> Doc
     except damaged as exc:
         raise _damaged_xlsx(path, exc) from exc
     seen_columns: list[str] = []
+    sheets: list[dict[str, Any]] = []
+    rows: list[Row] = []
+    warnings: list[str] = []
     try:
         for sheet in workbook.worksheets:
-            numbered = ((n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1))
+            numbered = ((n, r) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1))
             try:
-                header, rows, column = _rows(numbered, text_column)
+                header, sheet_rows, column = _rows(numbered, text_column, path, limit=MAX_TABLE_ROWS - len(rows))
             except _NoTextColumn as exc:
                 seen_columns += [c for c in exc.args[0] if c not in seen_columns]
+                warnings.append(_skipped_sheet(sheet.title, exc.args[0], text_column))
                 continue
             if header is None:
-                continue
-            metadata = {"sheet": sheet.title, "columns": header, "text_column": column}
-            return _document(path, "xlsx", rows, metadata)
+                continue  # an empty sheet: nothing to read, nothing lost
+            for row in sheet_rows:
+                row.sheet = sheet.title
+            rows += sheet_rows
+            sheets.append({"name": sheet.title, "columns": header, "text_column": column, "row_count": len(sheet_rows)})
     except damaged as exc:
         raise _damaged_xlsx(path, exc) from exc
     finally:
         workbook.close()
-    if not seen_columns:
-        raise InputError("Regnearket er tomt", path=path, hint="Tjek at du har valgt den rigtige fil")
-    raise _no_text_column(path, seen_columns, text_column)
+    if not sheets:
+        if not seen_columns:
+            raise InputError("Regnearket er tomt", path=path, hint="Tjek at du har valgt den rigtige fil")
+        raise _no_text_column(path, seen_columns, text_column)
+    if sum(1 for s in sheets if s["row_count"]) <= 1:
+        for row in rows:
+            row.sheet = None  # one sheet of inputs: its name ("Ark1", "Input") says nothing
+    first = next((s for s in sheets if s["row_count"]), sheets[0])
+    metadata = {"sheet": first["name"], "columns": first["columns"], "text_column": first["text_column"]}
+    if len(sheets) > 1:
+        metadata["sheets"] = sheets
+    document = _document(path, "xlsx", rows, metadata)
+    document.warnings += warnings
+    return document
+
+
+def _skipped_sheet(name: str, columns: list[str], text_column: str | None) -> str:
+    what = f"ingen kolonne '{text_column}'" if text_column else "ingen tekstkolonne"
+    shown = ", ".join(columns[:8]) + (", …" if len(columns) > 8 else "")
+    return f"Ark '{name}' har {what} og er sprunget over (kolonner: {shown}; vælg en anden med --text-column)"
 
 
 def _rows(
-    records: Iterable[tuple[int, Sequence[Any]]], text_column: str | None
+    records: Iterable[tuple[int, Sequence[Any]]],
+    text_column: str | None,
+    path: Path,
+    *,
+    limit: int | None = None,
 ) -> tuple[list[str] | None, list[Row], str | None]:
     """Return ``(header, rows, text_column_name)``; header is the first non-empty record.
 
-    Raises :class:`_NoTextColumn` (with the header) when no text column is found.
+    Raises :class:`_NoTextColumn` (with the header) when no text column is found,
+    and :class:`InputError` as soon as more than ``limit`` records follow the header.
+    Repeated short values (a group, a year) are stored once.
     """
     header: list[str] | None = None
     index = 0
     rows: list[Row] = []
+    shared: dict[Any, Any] = {}
+    body = 0
+    limit = MAX_TABLE_ROWS if limit is None else limit
     for number, record in records:
         values = [cell_value(v) for v in record]
         if header is None:
@@ -109,15 +203,31 @@ def _rows(
             header = _header(values)
             index = _text_index(header, text_column)
             continue
+        body += 1
+        if body > limit:
+            raise _too_many_rows(path)
         cell = values[index] if index < len(values) else None
         text = "" if cell is None else str(cell).strip()
         if not text:
             continue
-        metadata = {
-            name: (values[i] if i < len(values) else None) for i, name in enumerate(header) if i != index
-        }
+        metadata = {}
+        for i, name in enumerate(header):
+            if i != index:
+                value = values[i] if i < len(values) else None
+                if isinstance(value, str) and len(value) <= 40:
+                    value = shared.setdefault(value, value)
+                metadata[name] = value
         rows.append(Row(text=text, metadata=metadata, number=number))
     return header, rows, (header[index] if header else None)
+
+
+def _too_many_rows(path: Path) -> InputError:
+    limit = f"{MAX_TABLE_ROWS:,}".replace(",", ".")
+    return InputError(
+        f"Tabellen har mere end {limit} rækker (grænsen er {limit})",
+        path=path,
+        hint="Del den op i flere filer, fx én pr. år",
+    )
 
 
 def _header(values: list[Any]) -> list[str]:

@@ -451,15 +451,33 @@ def mark_outlier(
         return _record(store, "outlier", summary, changes)
 
 
+def _rewrite_inputs(store: Any, doc_id: int) -> tuple[list[Change], set[int]]:
+    """Rewrite the document's inputs as its reverted corrections and accepted suggestions now
+    say (:func:`~udsatte_nlp.store.reverts.unit_texts`): the changes, and which corrections
+    were found inside an input."""
+    from . import text_hash
+    from .reverts import unit_texts
+
+    reverted = {
+        int(r[0])
+        for r in store.conn.execute("SELECT id FROM corrections WHERE document_id = ? AND reverted = 1", (doc_id,))
+    }
+    texts, placed = unit_texts(store, doc_id, reverted)
+    current = dict(store.conn.execute("SELECT id, text FROM units WHERE document_id = ?", (doc_id,)).fetchall())
+    changes = [
+        _change(store, "units", unit_id, {"text": text, "text_hash": text_hash(text)}, ["text", "text_hash"])
+        for unit_id, text in sorted(texts.items())
+        if text and text != current.get(unit_id)
+    ]
+    return changes, placed
+
+
 def revert_correction(store: Any, correction_id: int, *, expected_revision: int | None = None) -> int:
     """Undo one cleaner correction: the original text goes back into the input that holds it
     (and so into search, keywords and exports). Returns the edit id.
 
     A correction outside every input (a removed page header, say) is only marked.
     """
-    from . import text_hash
-    from .reverts import unit_texts
-
     with store.atomic():
         store.check_revision(expected_revision)
         row = store.conn.execute("SELECT * FROM corrections WHERE id = ?", (correction_id,)).fetchone()
@@ -469,20 +487,8 @@ def revert_correction(store: Any, correction_id: int, *, expected_revision: int 
             raise ConfigError(f"Rettelse {correction_id} er et forslag, som renseren ikke har brugt", path=store.path,
                               hint="Et forslag, der er taget i brug, fortrydes med «Fortryd»")
         changes = [_change(store, "corrections", correction_id, {"reverted": 1}, ["reverted"])]
-        doc_id = int(row["document_id"])
-        reverted = {
-            int(r[0])
-            for r in store.conn.execute(
-                "SELECT id FROM corrections WHERE document_id = ? AND reverted = 1", (doc_id,)
-            ).fetchall()
-        }
-        texts, placed = unit_texts(store, doc_id, reverted)
-        current = dict(store.conn.execute("SELECT id, text FROM units WHERE document_id = ?", (doc_id,)).fetchall())
-        for unit_id, text in sorted(texts.items()):
-            if text and text != current.get(unit_id):
-                changes.append(
-                    _change(store, "units", unit_id, {"text": text, "text_hash": text_hash(text)}, ["text", "text_hash"])
-                )
+        texts, placed = _rewrite_inputs(store, int(row["document_id"]))
+        changes += texts
         where = "" if correction_id in placed else " (uden for input-teksterne)"
         return _record(store, "revert", f"Rettelsen «{row['before']}» → «{row['after']}» fortrudt{where}", changes)
 
@@ -494,9 +500,6 @@ def accept_suggestion(store: Any, correction_id: int, *, expected_revision: int 
 
     A suggestion outside every input (in a removed page header, say) is only marked.
     """
-    from . import text_hash
-    from .reverts import unit_texts
-
     with store.atomic():
         store.check_revision(expected_revision)
         row = store.conn.execute("SELECT * FROM corrections WHERE id = ?", (correction_id,)).fetchone()
@@ -505,20 +508,8 @@ def accept_suggestion(store: Any, correction_id: int, *, expected_revision: int 
         if row["status"] == "accepted":
             raise ConfigError(f"Forslaget «{row['before']}» → «{row['after']}» er allerede taget i brug", path=store.path)
         changes = [_change(store, "corrections", correction_id, {"status": "accepted"}, ["status"])]
-        doc_id = int(row["document_id"])
-        reverted = {
-            int(r[0])
-            for r in store.conn.execute(
-                "SELECT id FROM corrections WHERE document_id = ? AND reverted = 1", (doc_id,)
-            ).fetchall()
-        }
-        texts, placed = unit_texts(store, doc_id, reverted)
-        current = dict(store.conn.execute("SELECT id, text FROM units WHERE document_id = ?", (doc_id,)).fetchall())
-        for unit_id, text in sorted(texts.items()):
-            if text and text != current.get(unit_id):
-                changes.append(
-                    _change(store, "units", unit_id, {"text": text, "text_hash": text_hash(text)}, ["text", "text_hash"])
-                )
+        texts, placed = _rewrite_inputs(store, int(row["document_id"]))
+        changes += texts
         where = "" if correction_id in placed else " (uden for input-teksterne)"
         return _record(store, "accept", f"Forslaget «{row['before']}» → «{row['after']}» taget i brug{where}", changes)
 

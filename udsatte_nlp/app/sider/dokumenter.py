@@ -111,6 +111,17 @@ def _suggestions(view: dict, doc_id: int) -> None:
         st.caption("Taget i brug: " + ", ".join(f"«{escape_md(c['before'])}» → «{escape_md(c['after'])}»" for c in taken))
 
 
+def _low_confidence(lines: list[dict]) -> None:
+    """The lines OCR read with low confidence, each to be checked against the paper."""
+    if not lines:
+        return
+    with st.expander(f"OCR: {len(lines)} linje(r) læst med lav sikkerhed – tjek dem mod papiret", expanded=True):
+        st.markdown("\n".join(
+            f"- Side {line['page']} ({line['confidence']} %): «{escape_md(line['text'])}» – **tjek denne linje**"
+            for line in lines
+        ))
+
+
 def main() -> None:
     store = state.require_store()
     st.title("Dokumenter", anchor=False)
@@ -134,6 +145,7 @@ def main() -> None:
     ))
     for w in meta["warnings"]:
         st.warning(state.md(w))
+    _low_confidence(view.get("ocr_low_lines") or [])
 
     segments, cut = _cut(view["segments"], MAX_VIEW)
     st.caption("Rødt er ændret eller fjernet i originalen, grønt er det rensede resultat, orange er gendannet.")

@@ -22,7 +22,7 @@ from udsatte_nlp.app.state import count, md, number
 from udsatte_nlp.errors import UdsatteError
 
 LOG = logging.getLogger(__name__)
-TYPES = ["txt", "md", "html", "htm", "docx", "pdf", "csv", "xlsx"]
+TYPES = ["txt", "md", "html", "htm", "docx", "pdf", "csv", "tsv", "xlsx", "png", "jpg", "jpeg", "tif", "tiff"]
 MODES = ["Find antallet selv", "Fast antal temaer", "Kodebog (TOML)"]
 
 
