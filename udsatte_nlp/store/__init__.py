@@ -354,6 +354,9 @@ class ProjectStore:
                 found[row[0]] = np.frombuffer(row[1], dtype=np.float32)
         return found
 
+    #: Above this many wanted vectors they are read in one pass over the model's rows, not by key.
+    SCAN_ABOVE = 20000
+
     def embedding_blocks(
         self, model: str, hashes: Iterable[str], size: int = 4096
     ) -> Iterator[tuple[list[str], np.ndarray]]:
@@ -362,7 +365,7 @@ class ProjectStore:
         without an object per vector. Many hashes are read in one pass over the model's vectors
         (its rows lie together in the table), a few by key."""
         wanted = set(hashes) if not isinstance(hashes, set | dict) else hashes
-        if len(wanted) > 20000:
+        if len(wanted) > self.SCAN_ABOVE:
             rows = self.conn.execute("SELECT text_hash, vector FROM embeddings WHERE model = ?", (model,))
         else:
             keys = list(wanted)

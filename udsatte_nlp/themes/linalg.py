@@ -82,8 +82,18 @@ def centred(X: np.ndarray, mean: np.ndarray) -> np.ndarray:
         return _unit64(_unit64(X) - mean)
     out = np.empty(X.shape, dtype=np.float32)
     for s in _chunks(len(X)):
-        out[s] = _unit64(_unit64(X[s]) - mean)
+        x = X[s].astype(np.float64)  # one chunk-sized buffer, worked on in place
+        _unit_inplace(x)
+        x -= mean
+        _unit_inplace(x)
+        out[s] = x
     return out
+
+
+def _unit_inplace(x: np.ndarray) -> None:
+    n = np.sqrt(np.einsum("ij,ij->i", x, x))[:, None]
+    n[n == 0] = 1
+    x /= n
 
 
 def dot_t(Z: np.ndarray, C: np.ndarray) -> np.ndarray:
