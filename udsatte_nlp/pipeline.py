@@ -81,10 +81,13 @@ def read_inputs(
     text_column: str | None = None,
     progress: Progress = _noop,
     ocr: bool = False,
+    known: Collection[str] = (),
 ) -> tuple[list[tuple[Document, str, list[Correction], list[Unit]]], IngestReport]:
     """Read, clean and segment every input. Nothing is written anywhere.
 
     ``ocr`` OCRs every PDF page with Tesseract (see :func:`udsatte_nlp.ingest.read`).
+    A document whose content (``sha256``) is in ``known`` is already in the project as it
+    is: it is read but not cleaned or segmented again (its entry has no units).
 
     A file the user named explicitly that cannot be read raises at once; a bad
     file found inside a folder is reported and skipped.
@@ -109,6 +112,10 @@ def read_inputs(
     chrome = site_chrome(d.text for d in docs if d.rows is None)
     prepared = []
     for doc in docs:
+        if doc.sha256 in known:  # unchanged: the project holds its inputs already
+            report.warnings.extend(f"{doc.path}: {w}" for w in doc.warnings)
+            prepared.append((doc, doc.text, [], []))
+            continue
         clean, corrections, units = prepare(doc, chrome=chrome)
         if not units:
             report.warnings.append(f"{doc.path}: Filen gav ingen input efter rensning.")
@@ -133,6 +140,19 @@ def ingest_files(
         _, added = store.add_document(doc, clean, corrections, units)
         (report.added if added else report.unchanged).append(doc.path)
     return report
+
+
+def _known_documents(project: str | Path) -> set[str]:
+    """The content hashes of the documents a project already holds (none when it does not exist yet)."""
+    from .store import ProjectStore
+
+    if str(project) == ":memory:" or not Path(project).is_file():
+        return set()
+    try:
+        with ProjectStore(project, create=False) as store:
+            return {r[0] for r in store.conn.execute("SELECT sha256 FROM documents")}
+    except ProjectError:  # reported when the project is opened for the analysis
+        return set()
 
 
 def _planned_units(
@@ -226,7 +246,8 @@ def analyze(
 
     progress = progress or _noop
     cb = load_codebook(codebook) if codebook else None
-    prepared, report = read_inputs(inputs, text_column=text_column, progress=progress, ocr=ocr)
+    prepared, report = read_inputs(inputs, text_column=text_column, progress=progress, ocr=ocr,
+                                   known=_known_documents(project))
     if not isinstance(embedder, str | None):
         emb = embedder
     else:
