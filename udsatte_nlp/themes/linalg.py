@@ -43,6 +43,18 @@ def _chunks(n: int) -> Iterator[slice]:
         yield slice(a, min(a + CHUNK, n))
 
 
+def _buffer(Z: np.ndarray) -> np.ndarray:
+    """A float64 buffer for one chunk of ``Z``'s rows, reused chunk after chunk (no fresh pages per chunk)."""
+    return np.empty((min(CHUNK, len(Z)), Z.shape[1]))
+
+
+def _load(buf: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``rows`` (a chunk) copied into ``buf`` as float64; returns the filled view."""
+    x = buf[: len(rows)]
+    np.copyto(x, rows)
+    return x
+
+
 def _unit64(X: np.ndarray) -> np.ndarray:
     X = np.asarray(X, dtype=np.float64)
     n = np.linalg.norm(X, axis=1, keepdims=True)
@@ -58,8 +70,11 @@ def unit_rows(X: np.ndarray, dtype: type | None = None) -> np.ndarray:
     if dtype == np.float64:
         return _unit64(X)
     out = np.empty(X.shape, dtype=dtype)
+    buf = _buffer(X)
     for s in _chunks(len(X)):
-        out[s] = _unit64(X[s])
+        x = _load(buf, X[s])
+        _unit_inplace(x)
+        out[s] = x
     return out
 
 
@@ -69,8 +84,11 @@ def mean_unit(X: np.ndarray) -> np.ndarray:
     if work_dtype(X.shape) == np.float64:
         return _unit64(X).mean(axis=0)
     total = np.zeros(X.shape[1])
+    buf = _buffer(X)
     for s in _chunks(len(X)):
-        total += _unit64(X[s]).sum(axis=0)
+        x = _load(buf, X[s])
+        _unit_inplace(x)
+        total += x.sum(axis=0)
     return total / max(len(X), 1)
 
 
@@ -81,8 +99,9 @@ def centred(X: np.ndarray, mean: np.ndarray) -> np.ndarray:
     if work_dtype(X.shape) == np.float64:
         return _unit64(_unit64(X) - mean)
     out = np.empty(X.shape, dtype=np.float32)
+    buf = _buffer(X)
     for s in _chunks(len(X)):
-        x = X[s].astype(np.float64)  # one chunk-sized buffer, worked on in place
+        x = _load(buf, X[s])  # one chunk-sized buffer, worked on in place
         _unit_inplace(x)
         x -= mean
         _unit_inplace(x)
@@ -112,8 +131,9 @@ def t_dot(R: np.ndarray, Z: np.ndarray) -> np.ndarray:
         return R.T @ Z
     R = np.asarray(R, dtype=np.float64)
     out = np.zeros((Z.shape[1], R.shape[1]))
+    buf = _buffer(Z)
     for s in _chunks(len(Z)):
-        out += Z[s].T.astype(np.float64) @ R[s]  # d × k: BLAS is much faster this way round than k × d
+        out += _load(buf, Z[s]).T @ R[s]  # d × k: BLAS is much faster this way round than k × d
     return out.T
 
 
@@ -126,7 +146,7 @@ def rows_sum(Z: np.ndarray, rows: np.ndarray) -> np.ndarray:
         return Z[rows].sum(axis=0)
     total = np.zeros(Z.shape[1])
     for a in range(0, len(rows), CHUNK):
-        total += Z[rows[a : a + CHUNK]].astype(np.float64).sum(axis=0)
+        total += Z[rows[a : a + CHUNK]].sum(axis=0, dtype=np.float64)
     return total
 
 
@@ -136,15 +156,18 @@ def group_sums(Z: np.ndarray, labels: np.ndarray, k: int, *, unit: bool = False)
     ``unit``: sum the rows scaled to length 1."""
     labels = np.asarray(labels)
     counts = np.bincount(labels[(labels >= 0) & (labels < k)], minlength=k)[:k]
-    sums = np.zeros((k, Z.shape[1]))
+    sums = np.zeros((Z.shape[1], k))
+    buf = _buffer(Z)
     for s in _chunks(len(Z)):
         lab = labels[s]
-        ok = (lab >= 0) & (lab < k)
-        onehot = np.zeros((int(ok.sum()), k))
-        onehot[np.arange(len(onehot)), lab[ok]] = 1.0
-        rows = _unit64(Z[s][ok]) if unit else np.asarray(Z[s][ok], dtype=np.float64)
-        sums += onehot.T @ rows
-    return sums, counts
+        ok = np.flatnonzero((lab >= 0) & (lab < k))
+        onehot = np.zeros((len(lab), k))  # rows of other labels stay zero
+        onehot[ok, lab[ok]] = 1.0
+        x = _load(buf, Z[s])
+        if unit:
+            _unit_inplace(x)
+        sums += x.T @ onehot
+    return sums.T, counts
 
 
 def group_means(Z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
