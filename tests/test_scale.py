@@ -221,3 +221,20 @@ def test_analyze_on_the_large_paths_places_every_input_and_a_rerun_changes_nothi
 
     wb = openpyxl.load_workbook(out, read_only=True)
     assert sum(1 for _ in wb["Input"].iter_rows(min_row=2)) == 700
+
+
+def test_a_file_already_in_the_project_is_not_cleaned_again(tmp_path, monkeypatch):
+    from udsatte_nlp import pipeline
+    from udsatte_nlp.embed import LexicalEmbedder
+
+    src = _csv(tmp_path / "input.csv", 60)
+    other = _csv(tmp_path / "andet.csv", 30, seed=1)
+    db = tmp_path / "p.db"
+    emb = LexicalEmbedder(64)
+    pipeline.analyze([src], db, embedder=emb)
+    prepared: list[str] = []
+    real = pipeline.prepare
+    monkeypatch.setattr(pipeline, "prepare", lambda doc, *a, **k: prepared.append(doc.name) or real(doc, *a, **k))
+    result = pipeline.analyze([src, other], db, embedder=emb)
+    assert prepared == ["andet.csv"]  # only the new file is cleaned and segmented
+    assert result.n_units == 90 and result.ingest.unchanged == [str(src)]
