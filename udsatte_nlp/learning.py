@@ -67,10 +67,7 @@ def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
     """
     from .embed import embed_cached
     from .store.plans import _vector
-    from .themes.linalg import row_mean
     from .themes.model import center
-    from .themes.placement import PRIOR_WEIGHT
-    from .themes.placement import place as place_inputs
 
     run = _latest_run(store)
     model = str(run["model"])
@@ -79,6 +76,9 @@ def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
         " LEFT JOIN assignments a ON a.unit_id = u.id ORDER BY u.id"
     ).fetchall()
     hashes = [r[1] for r in rows]
+    cached = _centred_cache(store, run, rows)
+    if cached is not None:  # the same inputs, texts and run as the last call: the same centred vectors
+        return _placement(store, run, model, rows, cached)
     X, found = store.embedding_matrix(model, hashes)  # one float32 matrix, filled in place
     if not found.all() and embedder is not None:
         emb = embedder if hasattr(embedder, "encode") else embedder()
@@ -92,16 +92,57 @@ def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
     elif not found.all():
         X = X[found]
         rows = [r for r, f in zip(rows, found.tolist(), strict=True) if f]
-    themes = store.conn.execute(
-        "SELECT t.id, t.anchor, r.model AS run_model FROM themes t LEFT JOIN runs r ON r.id = t.run_id"
-        " WHERE t.active = 1 AND t.is_outlier = 0 ORDER BY t.position, t.id"
-    ).fetchall()
-    if not rows or not themes:
+    if not rows:
         raise ProjectError("Projektet har ingen temaer med input endnu", path=store.path,
                            hint="Kør først 'udsatte-nlp analyze'")
     mean = _vector(run["mean"])
     Z = center(X, mean if mean is not None and len(mean) == X.shape[1] else None)
     del X  # only the centred vectors are needed from here (float32 on a large project)
+    _CENTRED[:] = [_centred_key(store, run, rows), Z]
+    return _placement(store, run, model, rows, Z)
+
+
+#: The last project's centred vectors: ``[key, Z]``. The app asks for the placement twice per
+#: decision (relearning, then the next queue); reading and centring 300,000 vectors again each
+#: time would cost seconds. The key names the project file, the run and every input's text.
+_CENTRED: list[Any] = []
+
+
+def _centred_key(store: Any, run: Any, rows: Sequence[Any]) -> tuple[Any, ...]:
+    import hashlib
+    import os
+
+    digest = hashlib.blake2b(digest_size=16)
+    for r in rows:
+        digest.update(f"{r[0]}:{r[1]};".encode())
+    try:
+        st = os.stat(store.path)
+        where: tuple[Any, ...] = (os.path.realpath(store.path), st.st_ino, st.st_dev)
+    except OSError:
+        where = (store.path, id(store))
+    return (*where, int(run["id"]), str(run["model"]), run["mean"], digest.hexdigest())
+
+
+def _centred_cache(store: Any, run: Any, rows: Sequence[Any]) -> np.ndarray | None:
+    if not _CENTRED or store.path == ":memory:":
+        return None
+    return _CENTRED[1] if _CENTRED[0] == _centred_key(store, run, rows) else None
+
+
+def _placement(store: Any, run: Any, model: str, rows: Sequence[Any], Z: np.ndarray) -> ProjectPlacement:
+    """The mixture over the project's themes, learnt from the people's placements, on the centred vectors."""
+    from .store.plans import _vector
+    from .themes.linalg import row_mean
+    from .themes.placement import PRIOR_WEIGHT
+    from .themes.placement import place as place_inputs
+
+    themes = store.conn.execute(
+        "SELECT t.id, t.anchor, r.model AS run_model FROM themes t LEFT JOIN runs r ON r.id = t.run_id"
+        " WHERE t.active = 1 AND t.is_outlier = 0 ORDER BY t.position, t.id"
+    ).fetchall()
+    if not themes:
+        raise ProjectError("Projektet har ingen temaer med input endnu", path=store.path,
+                           hint="Kør først 'udsatte-nlp analyze'")
     index = {int(t["id"]): k for k, t in enumerate(themes)}
     current = np.array([index.get(int(r[2]), -1) if r[2] is not None else -1 for r in rows])
     human = np.array([r[3] == "human" for r in rows])

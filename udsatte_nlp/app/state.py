@@ -281,8 +281,18 @@ def _review_queue(_store: ProjectStore, key: tuple[Any, ...], n: int) -> list[di
 
 
 def review_queue(store: ProjectStore, n: int) -> list[dict[str, Any]]:
-    """The ``n`` inputs to check first (:func:`udsatte_nlp.learning.queue`), cached per revision."""
-    return _review_queue(store, data_key(store), n)
+    """The ``n`` inputs to check first (:func:`udsatte_nlp.learning.queue`), cached per revision.
+
+    The keyword refresh after a decision renames model themes without a new revision: the
+    queue is not computed again for that (it places every input: half a minute at 300,000
+    inputs), its theme names are taken from the current themes instead."""
+    items = _review_queue(store, (*identity(store), store.revision), n)  # a copy (cache_data)
+    labels = {t["id"]: t["label"] for t in overview(store)}
+    for item in items:
+        item["theme_label"] = labels.get(item["theme_id"], item["theme_label"])
+        for alt in item["alternatives"]:
+            alt["label"] = labels.get(alt["theme_id"], alt["label"])
+    return items
 
 
 def review_progress(store: ProjectStore) -> tuple[int, int, int, int]:

@@ -316,6 +316,11 @@ class ProjectStore:
         """
         from ..segment import duplicate_key
 
+        # every view of the app asks for this; it changes only when the units do (a write)
+        key = (self.revision, *self.conn.execute("SELECT count(*), max(id) FROM units").fetchone())
+        cached = getattr(self, "_counted", None)
+        if cached is not None and cached[0] == key:
+            return dict(cached[1])
         rows = self.conn.execute(
             "SELECT u.id, u.document_id, coalesce(u.year, d.year), u.dup_key, u.text FROM units u"
             " JOIN documents d ON d.id = u.document_id ORDER BY u.id"
@@ -323,15 +328,16 @@ class ProjectStore:
         first: dict[tuple[str, Any, int], int] = {}  # (text key, year, n-th copy in its file) -> input
         copies: Counter[tuple[str, Any, int]] = Counter()  # (text key, year, file) -> copies seen
         out: dict[int, int] = {}
-        for uid, doc, year, key, text in rows:
-            key = duplicate_key(text) if key is None else key
-            if not key:
+        for uid, doc, year, text_key, text in rows:
+            text_key = duplicate_key(text) if text_key is None else text_key
+            if not text_key:
                 out[int(uid)] = int(uid)
                 continue
-            rank = copies[(key, year, doc)]
-            copies[(key, year, doc)] += 1
-            out[int(uid)] = first.setdefault((key, year, rank), int(uid))
-        return out
+            rank = copies[(text_key, year, doc)]
+            copies[(text_key, year, doc)] += 1
+            out[int(uid)] = first.setdefault((text_key, year, rank), int(uid))
+        self._counted = (key, out)
+        return dict(out)
 
     def units(self) -> list[sqlite3.Row]:
         return self.conn.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -51,7 +52,8 @@ def _name_evidence(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             lower.append(w.lower())
         elif not w.isupper() and not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]) and m.start() > 0:
             capital.append(w.lower())
-    return tuple(dict.fromkeys(lower)), tuple(dict.fromkeys(capital))
+    # interned: 300,000 texts share their words instead of holding a copy each
+    return tuple(map(sys.intern, dict.fromkeys(lower))), tuple(map(sys.intern, dict.fromkeys(capital)))
 
 
 @lru_cache(maxsize=1)
