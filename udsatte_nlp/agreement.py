@@ -133,12 +133,27 @@ def first_placements(store: Any) -> tuple[dict[int, int], set[int]]:
     input no edit touched keeps its current placement when the model made it.
     Inputs first placed by a person (or whose first placement is unknown) are left out.
     """
+    return _first_placements(store, _edited(store), _current(store))
+
+
+def _edited(store: Any) -> dict[int, dict[str, Any] | None]:
+    """The ``before`` of the first change to each input's assignment in an edit that is not undone."""
     first: dict[int, dict[str, Any] | None] = {}
     for (payload,) in store.conn.execute("SELECT payload FROM edits WHERE undone = 0 ORDER BY id"):
         for ch in json.loads(payload):
             if ch.get("table") == "assignments":
                 first.setdefault(int(ch["key"]), ch.get("before"))
-    current = {int(r["unit_id"]): r for r in store.assignments()}
+    return first
+
+
+def _current(store: Any) -> dict[int, tuple[int, str]]:
+    """Every assignment as ``{unit id: (theme id, source)}`` (plain tuples: a project may hold 300,000)."""
+    return {int(u): (int(t), s) for u, t, s in store.conn.execute("SELECT unit_id, theme_id, source FROM assignments")}
+
+
+def _first_placements(
+    store: Any, first: dict[int, dict[str, Any] | None], current: dict[int, tuple[int, str]]
+) -> tuple[dict[int, int], set[int]]:
     units = {int(r[0]) for r in store.conn.execute("SELECT id FROM units")}
     model: dict[int, int] = {}
     for uid in units:
@@ -146,8 +161,8 @@ def first_placements(store: Any) -> tuple[dict[int, int], set[int]]:
             before = first[uid]
             if before is not None and before.get("source") == "model" and before.get("theme_id") is not None:
                 model[uid] = int(before["theme_id"])
-        elif uid in current and current[uid]["source"] == "model":
-            model[uid] = int(current[uid]["theme_id"])
+        elif uid in current and current[uid][1] == "model":
+            model[uid] = current[uid][0]
     return model, {u for u in first if u in units}
 
 
@@ -157,8 +172,9 @@ def _theme_names(store: Any) -> dict[int, str]:
 
 def model_vs_person(store: Any, unit_ids: Sequence[int] | None = None) -> Agreement:
     """The model's first placement against the staff's final one (all inputs, or ``unit_ids``)."""
-    model, touched = first_placements(store)
-    final = {int(r["unit_id"]): int(r["theme_id"]) for r in store.assignments()}
+    current = _current(store)
+    model, touched = _first_placements(store, _edited(store), current)
+    final = {u: t for u, (t, _) in current.items()}
     if unit_ids is not None:
         keep = {int(u) for u in unit_ids}
         model = {u: t for u, t in model.items() if u in keep}

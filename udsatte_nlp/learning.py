@@ -68,36 +68,84 @@ def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
     from .embed import embed_cached
     from .store.plans import _vector
     from .themes.model import center
-    from .themes.placement import PRIOR_WEIGHT
-    from .themes.placement import place as place_inputs
 
     run = _latest_run(store)
     model = str(run["model"])
     rows = store.conn.execute(
-        "SELECT u.id, u.text, u.text_hash, a.theme_id, a.source FROM units u"
+        "SELECT u.id, u.text_hash, a.theme_id, a.source FROM units u"
         " LEFT JOIN assignments a ON a.unit_id = u.id ORDER BY u.id"
     ).fetchall()
-    found = store.get_embeddings(model, [r[2] for r in rows])
-    missing = [r for r in rows if r[2] not in found]
-    if missing and embedder is not None:
+    hashes = [r[1] for r in rows]
+    cached = _centred_cache(store, run, rows)
+    if cached is not None:  # the same inputs, texts and run as the last call: the same centred vectors
+        return _placement(store, run, model, rows, cached)
+    X, found = store.embedding_matrix(model, hashes)  # one float32 matrix, filled in place
+    if not found.all() and embedder is not None:
         emb = embedder if hasattr(embedder, "encode") else embedder()
         if getattr(emb, "name", None) == model:
-            embed_cached(store, emb, [r[1] for r in missing], [r[2] for r in missing])
-            found = store.get_embeddings(model, [r[2] for r in rows])
-    rows = [r for r in rows if r[2] in found]
+            missing = [int(rows[i][0]) for i in np.flatnonzero(~found)]
+            texts = dict(_texts(store, missing))
+            embed_cached(store, emb, [texts[u] for u in missing], [hashes[i] for i in np.flatnonzero(~found)])
+            X, found = store.embedding_matrix(model, hashes)
+    if X is None:
+        rows = []
+    elif not found.all():
+        X = X[found]
+        rows = [r for r, f in zip(rows, found.tolist(), strict=True) if f]
+    if not rows:
+        raise ProjectError("Projektet har ingen temaer med input endnu", path=store.path,
+                           hint="Kør først 'udsatte-nlp analyze'")
+    mean = _vector(run["mean"])
+    Z = center(X, mean if mean is not None and len(mean) == X.shape[1] else None)
+    del X  # only the centred vectors are needed from here (float32 on a large project)
+    _CENTRED[:] = [_centred_key(store, run, rows), Z]
+    return _placement(store, run, model, rows, Z)
+
+
+#: The last project's centred vectors: ``[key, Z]``. The app asks for the placement twice per
+#: decision (relearning, then the next queue); reading and centring 300,000 vectors again each
+#: time would cost seconds. The key names the project file, the run and every input's text.
+_CENTRED: list[Any] = []
+
+
+def _centred_key(store: Any, run: Any, rows: Sequence[Any]) -> tuple[Any, ...]:
+    import hashlib
+    import os
+
+    digest = hashlib.blake2b(digest_size=16)
+    for r in rows:
+        digest.update(f"{r[0]}:{r[1]};".encode())
+    try:
+        st = os.stat(store.path)
+        where: tuple[Any, ...] = (os.path.realpath(store.path), st.st_ino, st.st_dev)
+    except OSError:
+        where = (store.path, id(store))
+    return (*where, int(run["id"]), str(run["model"]), run["mean"], digest.hexdigest())
+
+
+def _centred_cache(store: Any, run: Any, rows: Sequence[Any]) -> np.ndarray | None:
+    if not _CENTRED or store.path == ":memory:":
+        return None
+    return _CENTRED[1] if _CENTRED[0] == _centred_key(store, run, rows) else None
+
+
+def _placement(store: Any, run: Any, model: str, rows: Sequence[Any], Z: np.ndarray) -> ProjectPlacement:
+    """The mixture over the project's themes, learnt from the people's placements, on the centred vectors."""
+    from .store.plans import _vector
+    from .themes.linalg import row_mean
+    from .themes.placement import PRIOR_WEIGHT
+    from .themes.placement import place as place_inputs
+
     themes = store.conn.execute(
         "SELECT t.id, t.anchor, r.model AS run_model FROM themes t LEFT JOIN runs r ON r.id = t.run_id"
         " WHERE t.active = 1 AND t.is_outlier = 0 ORDER BY t.position, t.id"
     ).fetchall()
-    if not rows or not themes:
+    if not themes:
         raise ProjectError("Projektet har ingen temaer med input endnu", path=store.path,
                            hint="Kør først 'udsatte-nlp analyze'")
-    X = np.vstack([found[r[2]] for r in rows])
-    mean = _vector(run["mean"])
-    Z = center(X, mean if mean is not None and len(mean) == X.shape[1] else None)
     index = {int(t["id"]): k for k, t in enumerate(themes)}
-    current = np.array([index.get(int(r[3]), -1) if r[3] is not None else -1 for r in rows])
-    human = np.array([r[4] == "human" for r in rows])
+    current = np.array([index.get(int(r[2]), -1) if r[2] is not None else -1 for r in rows])
+    human = np.array([r[3] == "human" for r in rows])
     k = len(themes)
     prior = np.zeros((k, Z.shape[1]))
     for t, row in enumerate(themes):
@@ -105,7 +153,7 @@ def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
         if anchor is not None and len(anchor) == Z.shape[1]:
             prior[t] = anchor
         elif (current == t).any():
-            prior[t] = Z[current == t].mean(axis=0)
+            prior[t] = row_mean(Z, current == t)
     weights = np.where(np.linalg.norm(prior, axis=1) > 0, PRIOR_WEIGHT, 0.0)
     fixed = {i: int(current[i]) for i in np.flatnonzero(human & (current >= 0)).tolist()}
     live = [t for t in range(k) if weights[t] > 0 or t in fixed.values()]
@@ -119,11 +167,21 @@ def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
         theme_ids=[int(t["id"]) for t in themes],
         current=current,
         human=human,
-        assigned=np.array([r[3] is not None for r in rows]),
+        assigned=np.array([r[2] is not None for r in rows]),
         proba=proba,
         suggested=suggested,
         Z=Z,
     )
+
+
+def _texts(store: Any, unit_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """``(id, text)`` of the given units."""
+    out = []
+    for a in range(0, len(unit_ids), 500):
+        chunk = list(unit_ids[a : a + 500])
+        marks = ",".join("?" * len(chunk))
+        out += [(int(r[0]), r[1]) for r in store.conn.execute(f"SELECT id, text FROM units WHERE id IN ({marks})", chunk)]
+    return out
 
 
 def queue(store: Any, n: int = 10, *, placement: ProjectPlacement | None = None) -> list[dict[str, Any]]:

@@ -81,10 +81,13 @@ def read_inputs(
     text_column: str | None = None,
     progress: Progress = _noop,
     ocr: bool = False,
+    known: Collection[str] = (),
 ) -> tuple[list[tuple[Document, str, list[Correction], list[Unit]]], IngestReport]:
     """Read, clean and segment every input. Nothing is written anywhere.
 
     ``ocr`` OCRs every PDF page with Tesseract (see :func:`udsatte_nlp.ingest.read`).
+    A document whose content (``sha256``) is in ``known`` is already in the project as it
+    is: it is read but not cleaned or segmented again (its entry has no units).
 
     A file the user named explicitly that cannot be read raises at once; a bad
     file found inside a folder is reported and skipped.
@@ -109,6 +112,10 @@ def read_inputs(
     chrome = site_chrome(d.text for d in docs if d.rows is None)
     prepared = []
     for doc in docs:
+        if doc.sha256 in known:  # unchanged: the project holds its inputs already
+            report.warnings.extend(f"{doc.path}: {w}" for w in doc.warnings)
+            prepared.append((doc, doc.text, [], []))
+            continue
         clean, corrections, units = prepare(doc, chrome=chrome)
         if not units:
             report.warnings.append(f"{doc.path}: Filen gav ingen input efter rensning.")
@@ -135,6 +142,19 @@ def ingest_files(
     return report
 
 
+def _known_documents(project: str | Path) -> set[str]:
+    """The content hashes of the documents a project already holds (none when it does not exist yet)."""
+    from .store import ProjectStore
+
+    if str(project) == ":memory:" or not Path(project).is_file():
+        return set()
+    try:
+        with ProjectStore(project, create=False) as store:
+            return {r[0] for r in store.conn.execute("SELECT sha256 FROM documents")}
+    except ProjectError:  # reported when the project is opened for the analysis
+        return set()
+
+
 def _planned_units(
     store: Any, prepared: Sequence[tuple[Document, str, list[Correction], list[Unit]]]
 ) -> tuple[list[str], list[str], list[int | None]]:
@@ -153,10 +173,12 @@ def _planned_units(
     replaced_paths = {doc.path for doc, _ in new_docs}
     texts: list[str] = []
     ids: list[int | None] = []
-    for row in store.units():
-        if row["document_path"] not in replaced_paths:
-            texts.append(row["text"])
-            ids.append(int(row["id"]))
+    for uid, text, path in store.conn.execute(  # only the columns needed: a project may hold 300,000 units
+        "SELECT u.id, u.text, d.path FROM units u JOIN documents d ON d.id = u.document_id ORDER BY u.document_id, u.seq"
+    ):
+        if path not in replaced_paths:
+            texts.append(text)
+            ids.append(int(uid))
     for _doc, units in new_docs:
         texts.extend(u.text for u in units)
         ids.extend([None] * len(units))
@@ -224,7 +246,8 @@ def analyze(
 
     progress = progress or _noop
     cb = load_codebook(codebook) if codebook else None
-    prepared, report = read_inputs(inputs, text_column=text_column, progress=progress, ocr=ocr)
+    prepared, report = read_inputs(inputs, text_column=text_column, progress=progress, ocr=ocr,
+                                   known=_known_documents(project))
     if not isinstance(embedder, str | None):
         emb = embedder
     else:
@@ -260,7 +283,7 @@ def analyze(
         }
         with store.atomic():
             ingest_files(store, prepared, report)
-            rows = store.units()
+            rows = store.conn.execute("SELECT id, text_hash FROM units ORDER BY document_id, seq").fetchall()
             if [r["text_hash"] for r in rows] != hashes:
                 raise ProjectError(
                     "Projektet blev ændret af en anden proces under analysen",

@@ -151,10 +151,10 @@ def _vectors(store: Any, hashes: Sequence[str], model: str | None = None) -> np.
     model = model or last_model(store)
     if model is None or not hashes:
         return None
-    found = store.get_embeddings(model, hashes)
-    if len(found) < len(set(hashes)):
+    X, found = store.embedding_matrix(model, hashes)  # one float32 matrix, filled in place
+    if X is None or not found.all():
         return None
-    return np.vstack([found[h] for h in hashes]).astype(np.float32)
+    return X
 
 
 def theme_units(store: Any, theme_id: int) -> list[dict[str, Any]]:
@@ -358,11 +358,12 @@ def map_points(
     empty = {"unit_id": np.zeros(0, dtype=np.int64), "x": np.zeros(0), "y": np.zeros(0)}
     if model is None or not rows:
         return empty
-    found = store.get_embeddings(model, [r[1] for r in rows])
-    keep = [r for r in rows if r[1] in found]
-    if not keep:
+    X, found = store.embedding_matrix(model, [r[1] for r in rows])  # one float32 matrix, filled in place
+    if X is None or not found.any():
         return empty
-    X = np.vstack([found[r[1]] for r in keep]).astype(np.float32)
+    keep = [r for r, f in zip(rows, found.tolist(), strict=True) if f]
+    if not found.all():
+        X = X[found]
     ids = np.array([r[0] for r in keep], dtype=np.int64)
     if len(keep) < 3:
         xy = np.zeros((len(keep), 2))
@@ -375,7 +376,8 @@ def map_points(
     elif method == "pca":
         from sklearn.decomposition import PCA
 
-        xy = PCA(n_components=2, random_state=seed).fit_transform(X - X.mean(axis=0))
+        X -= X.mean(axis=0)  # in place: X is this function's own matrix
+        xy = PCA(n_components=2, random_state=seed).fit_transform(X)
         # a fixed sign per axis, so the picture does not flip between runs
         for k in range(2):
             if xy[np.argmax(np.abs(xy[:, k])), k] < 0:

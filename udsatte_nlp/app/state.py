@@ -251,6 +251,28 @@ def n_inputs(store: ProjectStore) -> int:
     return _n_inputs(store, data_key(store))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _info(_store: ProjectStore, key: tuple[Any, ...]) -> dict[str, Any]:
+    return _store.info()
+
+
+def info(store: ProjectStore) -> dict[str, Any]:
+    """:meth:`~udsatte_nlp.store.ProjectStore.info`, cached per revision (counting 300,000 inputs takes a while)."""
+    return _info(store, data_key(store))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _agreement(_store: ProjectStore, key: tuple[Any, ...]) -> str:
+    from ..agreement import model_vs_person, sentence
+
+    return sentence(model_vs_person(_store))
+
+
+def agreement_sentence(store: ProjectStore) -> str:
+    """How much the staff changed the model's placements, in one sentence ('' before any review), cached per revision."""
+    return _agreement(store, data_key(store))
+
+
 @st.cache_data(max_entries=8, show_spinner="Modellen finder de input, den er mest i tvivl om …")
 def _review_queue(_store: ProjectStore, key: tuple[Any, ...], n: int) -> list[dict[str, Any]]:
     from .. import learning
@@ -259,8 +281,18 @@ def _review_queue(_store: ProjectStore, key: tuple[Any, ...], n: int) -> list[di
 
 
 def review_queue(store: ProjectStore, n: int) -> list[dict[str, Any]]:
-    """The ``n`` inputs to check first (:func:`udsatte_nlp.learning.queue`), cached per revision."""
-    return _review_queue(store, data_key(store), n)
+    """The ``n`` inputs to check first (:func:`udsatte_nlp.learning.queue`), cached per revision.
+
+    The keyword refresh after a decision renames model themes without a new revision: the
+    queue is not computed again for that (it places every input: half a minute at 300,000
+    inputs), its theme names are taken from the current themes instead."""
+    items = _review_queue(store, (*identity(store), store.revision), n)  # a copy (cache_data)
+    labels = {t["id"]: t["label"] for t in overview(store)}
+    for item in items:
+        item["theme_label"] = labels.get(item["theme_id"], item["theme_label"])
+        for alt in item["alternatives"]:
+            alt["label"] = labels.get(alt["theme_id"], alt["label"])
+    return items
 
 
 def review_progress(store: ProjectStore) -> tuple[int, int, int, int]:

@@ -111,9 +111,6 @@ def export(
     from ..review import refresh_if_stale
 
     refresh_if_stale(store)  # keywords and model labels left stale by a quick command-line edit
-    summary = build_summary(store, title=title, year=year)
-
-
     summary = build_summary(store, title=title, year=year, sources=fmt in PROJECT_FORMATS)
     if year is not None and not summary.n_units:
         years = ", ".join(str(y) for y in store.info()["years"]) or "ingen"

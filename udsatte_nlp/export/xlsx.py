@@ -10,6 +10,7 @@ the file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ _ASSIGNED = {"model": "værktøjet", "human": "medarbejder", None: ""}
 
 
 def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> Any:
+    """A sheet of a workbook held in memory (the yearly comparison's few rows); see :func:`_stream_sheet`."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -46,20 +48,70 @@ def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]], width
     return ws
 
 
+def _stream_sheet(
+    wb: Any,
+    title: str,
+    headers: list[str],
+    rows: Iterable[list[Any]],
+    widths: list[int],
+    formats: dict[int, str] | None = None,
+) -> tuple[Any, int]:
+    """A sheet in a write-only workbook: a styled header, then ``rows`` streamed to the file
+    (a national project's 300,000 inputs never sit in memory as cells). ``formats`` maps a
+    column index (0-based) to its number format. Returns the sheet and its number of data rows."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title)
+    for i, w in enumerate(widths, start=1):  # before the first row: a streamed sheet writes them first
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    font, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="305496")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    header = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font, cell.fill = font, fill
+        header.append(cell)
+    ws.append(header)
+    formats = formats or {}
+    n = 0
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            value = sheet_cell(value)
+            if isinstance(value, str):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"  # never a formula
+                if len(value) > 40:
+                    cell.alignment = wrap
+            elif i in formats and value is not None:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = formats[i]
+            else:
+                cell = value
+            cells.append(cell)
+        ws.append(cells)
+        n += 1
+    if n:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
+    return ws, n
+
+
 def write(summary: Summary, path: str | Path) -> None:
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)  # rows go straight to the file: memory does not grow with the inputs
     wb.properties.title = summary.title
     wb.properties.creator = "udsatte-nlp"
     wb.properties.language = "da-DK"
 
-    ws = _sheet(
+    ws, n = _stream_sheet(
         wb,
         "Temaer",
         ["Nr.", "Tema", "Beskrivelse", "Antal input", "Andel", "Nøgleord", "Udvalgte citater", "Bemærkning"],
-        [
+        (
             [
                 i,
                 t.label,
@@ -71,21 +123,20 @@ def write(summary: Summary, path: str | Path) -> None:
                 T.quality_line(t),
             ]
             for i, t in enumerate(summary.themes, start=1)
-        ],
+        ),
         [5, 34, 40, 12, 9, 40, 80, 40],
+        formats={4: _PERCENT},
     )
-    for cell in ws["E"][1:]:
-        cell.number_format = _PERCENT
     ws.append([])
     ws.append([sheet_cell("Metode"), sheet_cell(summary.method_note)])
     if summary.themes:
-        _size_chart(ws, summary, anchor=f"B{ws.max_row + 2}")
+        _size_chart(ws, summary, anchor=f"B{n + 1 + 2 + 2}")
 
-    ws = _sheet(
+    _stream_sheet(
         wb,
         "Input",
         ["Id", "Tema", "Input", "Kilde", "Dokument", "År", "Afsnit", "Sikkerhed", "Placeret af"],
-        [
+        (
             [
                 u["unit_id"],
                 u["theme_label"],
@@ -98,20 +149,19 @@ def write(summary: Summary, path: str | Path) -> None:
                 _ASSIGNED.get(u.get("assigned_by"), ""),
             ]
             for u in summary.units
-        ],  # fmt: skip
+        ),  # fmt: skip
         [7, 30, 70, 40, 24, 7, 30, 10, 13],
+        formats={7: "0.000"},
     )
-    for cell in ws["H"][1:]:
-        cell.number_format = "0.000"
 
-    rows = [
+    rows = (
         [c["document"], c["position"], c["before"], c["after"], c["rule"], round(float(c["confidence"]), 2),
          "ja" if c["reverted"] else "nej"]
         for c in summary.corrections
-    ]  # fmt: skip
-    ws = _sheet(wb, "Rettelser", ["Dokument", "Position", "Før", "Efter", "Regel", "Sikkerhed", "Fortrudt"], rows,
-                [24, 10, 30, 30, 18, 10, 10])  # fmt: skip
-    if not rows:
+    )  # fmt: skip
+    ws, n = _stream_sheet(wb, "Rettelser", ["Dokument", "Position", "Før", "Efter", "Regel", "Sikkerhed", "Fortrudt"], rows,
+                   [24, 10, 30, 30, 18, 10, 10])  # fmt: skip
+    if not n:
         ws.append([sheet_cell("Rensningen ændrede intet i teksterne.")])
 
     if len(summary.years) > 1:
@@ -166,10 +216,8 @@ def _over_time(wb: Any, summary: Summary) -> None:
         by = {y.year: y for y in t.over_time}
         rows.append([t.label, *[by[y].n for y in years], *[by[y].share for y in years]])
     rows.append(["I alt", *[y.n for y in summary.years], *[1.0 for _ in years]])
-    ws = _sheet(wb, "Over tid", headers, rows, [34, *[11] * (2 * len(years))])
-    for col in ws.iter_cols(min_col=2 + len(years), max_col=1 + 2 * len(years), min_row=2):
-        for cell in col:
-            cell.number_format = _PERCENT
+    ws, _ = _stream_sheet(wb, "Over tid", headers, rows, [34, *[11] * (2 * len(years))],
+                   formats={c: _PERCENT for c in range(1 + len(years), 1 + 2 * len(years))})
 
     chart = LineChart()
     chart.title = "Temaernes andel af input pr. år"

@@ -316,6 +316,11 @@ class ProjectStore:
         """
         from ..segment import duplicate_key
 
+        # every view of the app asks for this; it changes only when the units do (a write)
+        key = (self.revision, *self.conn.execute("SELECT count(*), max(id) FROM units").fetchone())
+        cached = getattr(self, "_counted", None)
+        if cached is not None and cached[0] == key:
+            return dict(cached[1])
         rows = self.conn.execute(
             "SELECT u.id, u.document_id, coalesce(u.year, d.year), u.dup_key, u.text FROM units u"
             " JOIN documents d ON d.id = u.document_id ORDER BY u.id"
@@ -323,15 +328,16 @@ class ProjectStore:
         first: dict[tuple[str, Any, int], int] = {}  # (text key, year, n-th copy in its file) -> input
         copies: Counter[tuple[str, Any, int]] = Counter()  # (text key, year, file) -> copies seen
         out: dict[int, int] = {}
-        for uid, doc, year, key, text in rows:
-            key = duplicate_key(text) if key is None else key
-            if not key:
+        for uid, doc, year, text_key, text in rows:
+            text_key = duplicate_key(text) if text_key is None else text_key
+            if not text_key:
                 out[int(uid)] = int(uid)
                 continue
-            rank = copies[(key, year, doc)]
-            copies[(key, year, doc)] += 1
-            out[int(uid)] = first.setdefault((key, year, rank), int(uid))
-        return out
+            rank = copies[(text_key, year, doc)]
+            copies[(text_key, year, doc)] += 1
+            out[int(uid)] = first.setdefault((text_key, year, rank), int(uid))
+        self._counted = (key, out)
+        return dict(out)
 
     def units(self) -> list[sqlite3.Row]:
         return self.conn.execute(
@@ -353,6 +359,64 @@ class ProjectStore:
             ):
                 found[row[0]] = np.frombuffer(row[1], dtype=np.float32)
         return found
+
+    #: Above this many wanted vectors they are read in one pass over the model's rows, not by key.
+    SCAN_ABOVE = 20000
+
+    def embedding_blocks(
+        self, model: str, hashes: Iterable[str], size: int = 4096
+    ) -> Iterator[tuple[list[str], np.ndarray]]:
+        """The cached vectors among ``hashes`` (each hash once) in blocks: ``(hashes, float32 matrix)``
+        of up to ``size`` rows. Nothing is held between blocks, so a caller can fill one matrix
+        without an object per vector. Many hashes are read in one pass over the model's vectors
+        (its rows lie together in the table), a few by key."""
+        wanted = set(hashes) if not isinstance(hashes, set | dict) else hashes
+        if len(wanted) > self.SCAN_ABOVE:
+            rows = self.conn.execute("SELECT text_hash, vector FROM embeddings WHERE model = ?", (model,))
+        else:
+            keys = list(wanted)
+            rows = (
+                row
+                for i in range(0, len(keys), 500)
+                for row in self.conn.execute(
+                    f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({','.join('?' * len(keys[i : i + 500]))})",
+                    (model, *keys[i : i + 500]),
+                )
+            )
+        block_h: list[str] = []
+        block_v: list[bytes] = []
+        for h, v in rows:
+            if h not in wanted:
+                continue
+            block_h.append(h)
+            block_v.append(v)
+            if len(block_h) == size:
+                yield block_h, np.frombuffer(b"".join(block_v), dtype=np.float32).reshape(len(block_h), -1)
+                block_h, block_v = [], []
+        if block_h:
+            yield block_h, np.frombuffer(b"".join(block_v), dtype=np.float32).reshape(len(block_h), -1)
+
+    def embedding_matrix(self, model: str, hashes: Sequence[str]) -> tuple[np.ndarray | None, np.ndarray]:
+        """The cached vectors of ``hashes`` as one float32 matrix, row for row (a hash may repeat),
+        and a mask of the rows found; rows not found are zero. ``(None, mask)`` when none is cached."""
+        first: dict[str, int] = {}
+        for i, h in enumerate(hashes):
+            first.setdefault(h, i)
+        found = np.zeros(len(hashes), dtype=bool)
+        out: np.ndarray | None = None
+        for block, V in self.embedding_blocks(model, first):
+            if out is None:
+                out = np.zeros((len(hashes), V.shape[1]), dtype=np.float32)
+            rows = np.fromiter((first[h] for h in block), dtype=np.int64, count=len(block))
+            out[rows] = V
+            found[rows] = True
+        if out is not None:
+            repeats = np.array([i for i, h in enumerate(hashes) if first[h] != i], dtype=np.int64)
+            if len(repeats):
+                sources = np.array([first[hashes[i]] for i in repeats], dtype=np.int64)
+                out[repeats] = out[sources]
+                found[repeats] = found[sources]
+        return out, found
 
     def put_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         with self.atomic() as conn:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .linalg import row_mean
 from .model import OUTLIER_LABEL, ThemeModel, describe_themes
 from .placement import PRIOR_WEIGHT, place
 
@@ -177,11 +178,12 @@ def reconcile(
     live = [t for t in range(len(themes)) if np.any(anchors[t]) or t in stay.values()]
     placed = np.flatnonzero(~in_outlier)
     if live and len(placed):
+        Zp = Z if len(placed) == n else Z[placed]  # no copy of the vectors when every input takes part
         while True:
             pos = {i: k for k, i in enumerate(placed.tolist())}
             col = {t: c for c, t in enumerate(live)}
             fit = place(
-                Z[placed],
+                Zp,
                 np.vstack([anchors[t] for t in live]),
                 {pos[i]: col[t] for i, t in fixed.items() if i in pos},
                 prior_weight=np.asarray([weights[t] for t in live]),
@@ -242,13 +244,13 @@ def _kept_centre(theme: PreviousTheme, Z: np.ndarray, members: np.ndarray) -> np
     if theme.anchor is not None and len(theme.anchor) == Z.shape[1]:
         return _unit(theme.anchor)
     if members.any():
-        return _unit(Z[members].mean(axis=0))
+        return _unit(row_mean(Z, members))
     return np.zeros(Z.shape[1])
 
 
 def _fresh_centre(fresh: Plan, j: int, Z: np.ndarray) -> np.ndarray:
     a = fresh.themes[j].anchor
-    return a if a is not None else Z[fresh.labels == j].mean(axis=0)
+    return a if a is not None else row_mean(Z, fresh.labels == j)
 
 
 def _found_again(kept: Sequence[np.ndarray], groups: Sequence[np.ndarray]) -> dict[int, int]:

@@ -42,19 +42,30 @@ from ..errors import ConfigError
 from ..records import Theme
 from .codebook import CodebookTheme, _unit
 from .labels import describe, make_label, proper_nouns, theme_keywords
+from .linalg import centred, dot_t, group_means, group_sums, mean_unit, work_dtype
 from .placement import Placement, place
 
 __all__ = ["ThemeModel", "OUTLIER_LABEL", "center", "describe_themes"]
 
 OUTLIER_LABEL = "Øvrige"
 _LARGE = 2500  # above this many units, Ward's O(n²) memory gives way to k-means
+#: Above this many units the clusters (and the number of themes) are found in a seeded random
+#: sample of this size, and every unit joins the nearest cluster centre: k-means on a uniform
+#: sample of 20,000 finds the same groups as on all of them, at a fraction of the time.
+#: The mixture model then places every unit and re-estimates the centres on all units.
+_SAMPLE = 20000
 
 
 def center(X: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
-    """Subtract the corpus mean and re-normalise (removes the shared direction of e5-like vectors)."""
-    X = _unit(X)
-    mu = X.mean(axis=0) if mean is None else mean
-    return _unit(X - mu)
+    """Subtract the corpus mean and re-normalise (removes the shared direction of e5-like vectors).
+
+    float64, except for a large matrix (:data:`~udsatte_nlp.themes.linalg.FLOAT64_MAX`
+    numbers), which is computed chunk by chunk and kept in float32."""
+    if work_dtype(np.shape(X)) == np.float64:
+        X = _unit(X)
+        mu = X.mean(axis=0) if mean is None else mean
+        return _unit(X - mu)
+    return centred(X, mean_unit(X) if mean is None else mean)
 
 
 class ThemeModel:
@@ -121,7 +132,7 @@ class ThemeModel:
             raise ConfigError("Antallet af temaer skal være mindst 1", hint="Brug fx --themes 6")
         if self.engine not in ("native", "bertopic"):
             raise ConfigError(f"Ukendt motor '{self.engine}'", hint="Vælg native eller bertopic")
-        self.mean_ = _unit(X).mean(axis=0)
+        self.mean_ = mean_unit(X)
         Z = center(X, self.mean_)
         if self.codebook:
             labels, names, sources, fit = self._fit_guided(Z, texts)
@@ -139,7 +150,11 @@ class ThemeModel:
                 labels = self._mark_outliers(Z, labels, fit.centres)
         self._finish(Z, texts, labels, names, sources, fit, X)
         if self.stability_runs and not self.codebook:
-            self._stability(R, texts)
+            if len(R) > _SAMPLE and self.engine != "bertopic":  # in the clustering sample
+                rows = self._sample(len(R))
+                self._stability(R[rows], [texts[i] for i in rows], rows)
+            else:
+                self._stability(R, texts)
         return self
 
     def _reduce(self, Z: np.ndarray) -> np.ndarray:
@@ -160,6 +175,8 @@ class ThemeModel:
         n = len(Z)
         if n < 4:
             return np.zeros(n, dtype=int)
+        if self.engine != "bertopic" and n > _SAMPLE:
+            return self._cluster_sample(Z, texts, seed)
         if self.engine == "bertopic":
             from .bertopic_adapter import cluster_with_bertopic
 
@@ -167,6 +184,21 @@ class ThemeModel:
         if self.n_themes is not None:
             return self._cluster_k(Z, min(self.n_themes, n), seed)
         return self._choose_k(Z, seed)
+
+    def _sample(self, n: int) -> np.ndarray:
+        """The sorted rows of the clustering sample (seeded: the same data and seed, the same rows)."""
+        return np.sort(np.random.default_rng(self.seed + 104729).choice(n, _SAMPLE, replace=False))
+
+    def _cluster_sample(self, Z: np.ndarray, texts: Sequence[str], seed: int) -> np.ndarray:
+        """Clusters found in :meth:`_sample`; every row joins the nearest of their centres
+        (the k-means rule: the least squared distance)."""
+        rows = self._sample(len(Z))
+        sub = self._cluster(Z[rows], [texts[i] for i in rows], seed)
+        k = int(sub.max()) + 1
+        C = group_means(Z[rows], sub, k)
+        scores = dot_t(Z, C) - 0.5 * (C * C).sum(axis=1)  # argmax = argmin |z - c|²
+        labels = scores.argmax(axis=1)
+        return np.unique(labels, return_inverse=True)[1].reshape(-1)  # 0..k'-1, no empty label
 
     def _choose_k(self, Z: np.ndarray, seed: int) -> np.ndarray:
         """The k in range with the best silhouette (cosine), computed on one Ward tree when possible."""
@@ -217,7 +249,7 @@ class ThemeModel:
         if len(Z) < 20:
             return labels
         C = _centroids(Z, labels) if centres is None else centres
-        best = (Z @ C.T).max(axis=1)
+        best = dot_t(Z, C).max(axis=1)
         med = np.median(best)
         mad = np.median(np.abs(best - med)) * 1.4826 or 1e-9
         out = ((best - med) / mad < -3.5) & (best < med - 0.15)
@@ -240,7 +272,7 @@ class ThemeModel:
         names = [t.name for t in cb]
         sources = ["codebook"] * len(cb)
         # inputs that fit none of the codebook's themes: clustered into suggested themes
-        best = (Z @ fit.centres.T)[np.arange(len(Z)), labels]
+        best = dot_t(Z, fit.centres)[np.arange(len(Z)), labels]
         if len(Z) >= 20:
             med = np.median(best)
             mad = np.median(np.abs(best - med)) * 1.4826 or 1e-9
@@ -308,14 +340,16 @@ class ThemeModel:
         self.centroids_ = _centroids(Z, labels, len(names))
 
     # ------------------------------------------------------------- stability
-    def _stability(self, Z: np.ndarray, texts: Sequence[str]) -> None:
-        """Mean best-match Jaccard of each theme across resamples (80 % of units, other seeds)."""
+    def _stability(self, Z: np.ndarray, texts: Sequence[str], rows: np.ndarray | None = None) -> None:
+        """Mean best-match Jaccard of each theme across resamples (80 % of units, other seeds).
+        ``rows``: ``Z`` holds only these units (the clustering sample of a large corpus)."""
         n = len(Z)
         if n < 10:
             return
         rng = np.random.default_rng(self.seed + 7919)
         k = len([t for t in self.themes_ if t.source != "outlier"])
-        members = [set(np.flatnonzero(self.labels_ == t.id).tolist()) for t in self.themes_]
+        labels = self.labels_ if rows is None else self.labels_[rows]
+        members = [set(np.flatnonzero(labels == t.id).tolist()) for t in self.themes_]
         totals = np.zeros(len(self.themes_))
         runs = self.stability_runs if n <= 5000 else max(2, self.stability_runs // 4)
         for r in range(runs):
@@ -370,11 +404,7 @@ def describe_themes(
     quality = mixed_themes(Z, labels, real, seed=seed) if Z is not None else {}
     raw_centres = None
     if X is not None and embedder is not None:
-        Xu = np.asarray(X, dtype=np.float64)
-        Xu = Xu / np.maximum(np.linalg.norm(Xu, axis=1, keepdims=True), 1e-12)
-        raw_centres = np.vstack([
-            Xu[labels == c].mean(axis=0) if (labels == c).any() else np.zeros(Xu.shape[1]) for c in real
-        ])
+        raw_centres = _raw_centres(X, np.asarray(labels), real)
     themes = []
     for c, name in enumerate(names):
         members = np.flatnonzero(labels == c)
@@ -383,6 +413,7 @@ def describe_themes(
         member_texts = [texts[i] for i in order]
         label_source = {"codebook": "codebook", "human": "human"}.get(sources[c], "model")
         label = name
+        support = None
         if not label:
             label = make_label(member_texts, texts, kw, taken=used, exclude=names_in_text)
             support = label_support(label, member_texts)
@@ -395,6 +426,7 @@ def describe_themes(
                 if better and better.casefold() != label.casefold():
                     label = better
                     label_source = "vocabulary" if better in vocabulary else "meaning"
+                    support = None
         used.add(label.casefold())
         within, mixed = quality.get(c, (None, False))
         themes.append(
@@ -407,12 +439,26 @@ def describe_themes(
                 representatives=order[:n_representatives].tolist(),
                 source=sources[c],
                 label_source=label_source,
-                label_support=label_support(label, member_texts) if sources[c] != "outlier" else None,
+                label_support=None if sources[c] == "outlier" else (
+                    support if support is not None else label_support(label, member_texts)),
                 coherence=None if within is None or within != within else round(float(within), 4),
                 mixed=mixed,
             )
         )
     return themes
+
+
+def _raw_centres(X: np.ndarray, labels: np.ndarray, themes: Sequence[int]) -> np.ndarray:
+    """The mean of each theme's unit vectors as the embedder gives them (zero for an empty theme)."""
+    if work_dtype(np.shape(X)) == np.float64:
+        Xu = np.asarray(X, dtype=np.float64)
+        Xu = Xu / np.maximum(np.linalg.norm(Xu, axis=1, keepdims=True), 1e-12)
+        return np.vstack([
+            Xu[labels == c].mean(axis=0) if (labels == c).any() else np.zeros(Xu.shape[1]) for c in themes
+        ])
+    k = int(max(themes, default=-1)) + 1
+    sums, counts = group_sums(X, labels, k, unit=True)  # chunk by chunk: no copy of X
+    return np.vstack([sums[c] / counts[c] if counts[c] else np.zeros(X.shape[1]) for c in themes])
 
 
 def _place_nonempty(Z: np.ndarray, anchors: np.ndarray) -> tuple[Placement, np.ndarray]:
@@ -428,11 +474,7 @@ def _place_nonempty(Z: np.ndarray, anchors: np.ndarray) -> tuple[Placement, np.n
 
 def _centroids(Z: np.ndarray, labels: np.ndarray, k: int | None = None) -> np.ndarray:
     k = int(labels.max()) + 1 if k is None else k
-    C = np.zeros((k, Z.shape[1]))
-    for c in range(k):
-        if (labels == c).any():
-            C[c] = Z[labels == c].mean(axis=0)
-    return _unit(C)
+    return _unit(group_means(Z, labels, k))
 
 
 def _refine(Z: np.ndarray, anchor: np.ndarray, iterations: int = 1) -> tuple[np.ndarray, np.ndarray]:

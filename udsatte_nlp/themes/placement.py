@@ -40,6 +40,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .linalg import dot_t, group_means, t_dot
+
 __all__ = [
     "TEMPERATURE",
     "PRIOR_WEIGHT",
@@ -103,7 +105,8 @@ def _unit(X: np.ndarray) -> np.ndarray:
 
 def posterior(Z: np.ndarray, centres: np.ndarray, temperature: float = TEMPERATURE) -> np.ndarray:
     """``p(t | x)`` for every input and theme (a row-wise softmax of scaled similarities)."""
-    S = np.asarray(Z, dtype=np.float64) @ np.asarray(centres, dtype=np.float64).T
+    Z = Z if isinstance(Z, np.ndarray) and Z.dtype in (np.float32, np.float64) else np.asarray(Z, dtype=np.float64)
+    S = dot_t(Z, centres)  # float64; large float32 matrices chunk by chunk (see .linalg)
     if S.shape[1] == 0:
         return S
     sigma = float(S.std()) or 1.0
@@ -128,7 +131,8 @@ def place(
     ``prior_weight`` may be one number or one per theme (0 for a theme known only
     from its fixed members). Rows of ``prior`` that are all zero have no prior.
     """
-    Z = np.asarray(Z, dtype=np.float64)
+    if not (isinstance(Z, np.ndarray) and Z.dtype in (np.float32, np.float64)):
+        Z = np.asarray(Z, dtype=np.float64)  # a large float32 matrix is used as it is, never copied
     A = _unit(prior)
     k = len(A)
     n = len(Z)
@@ -143,12 +147,12 @@ def place(
         clamp[idx, lab] = 1.0
     mask = np.zeros(n, dtype=bool)
     mask[idx] = True
-    anchored = w * A + clamp.T @ Z  # prior plus what people decided
+    anchored = w * A + t_dot(clamp, Z)  # prior plus what people decided
     C = np.where(np.linalg.norm(anchored, axis=1, keepdims=True) > 0, _unit(anchored), A)
     for _ in range(max(iterations, 0)):
         R = posterior(Z, C, temperature)
         R[mask] = clamp[mask]
-        C_new = _unit(w * A + R.T @ Z)
+        C_new = _unit(w * A + t_dot(R, Z))
         # a theme without prior that lost every input keeps its centre instead of vanishing
         empty = w[:, 0] + R.sum(axis=0) < 1e-9
         C_new[empty] = C[empty]
@@ -184,11 +188,7 @@ def relearn(
     labels = np.asarray(labels, dtype=np.int64)
     k = int(max(labels.max(initial=-1), max(human.values(), default=-1)) + 1)
     k = max(k, n_themes or 0)
-    prior = np.zeros((k, Z.shape[1]))
-    for t in range(k):
-        members = labels == t
-        if members.any():
-            prior[t] = Z[members].mean(axis=0)
+    prior = group_means(Z, labels, k)
     weights = np.where(np.linalg.norm(prior, axis=1) > 0, prior_weight, 0.0)
     fixed = {int(i): int(t) for i, t in human.items()}
     fixed.update({int(i): int(labels[i]) for i in keep if labels[i] >= 0 and int(i) not in fixed})
@@ -211,16 +211,18 @@ def review_queue(
     near-duplicates never fill it."""
     order = np.argsort(placement.margin(), kind="stable")
     skip = set(int(i) for i in exclude)
-    Zu = _unit(Z)
     chosen: list[int] = []
+    picked = np.zeros((0, Z.shape[1]))  # the unit vectors of the inputs chosen so far
     for i in order.tolist():
         if len(chosen) >= n:
             break
         if i in skip:
             continue
-        if chosen and float((Zu[chosen] @ Zu[i]).max()) >= redundancy:
+        zi = _unit(Z[i : i + 1])[0]
+        if chosen and float((picked @ zi).max()) >= redundancy:
             continue
         chosen.append(i)
+        picked = np.vstack([picked, zi])
     if len(chosen) < n:  # everything left is redundant: fill up in order of uncertainty
         for i in order.tolist():
             if len(chosen) >= n:

@@ -65,7 +65,7 @@ def main() -> None:
         st.text_input("Titel", key="eksport_titel", placeholder="Opsamling af temaer")
     if "pseudonymise" in params or "pseudonymize" in params:
         st.checkbox("Pseudonymisér navne, CPR-numre, telefonnumre og e-mails", key="eksport_pseudo", value=True)
-    years = store.info()["years"]
+    years = state.info(store)["years"]
     if "year" in params and len(years) > 1:
         st.selectbox("År", ["Alle år", *years], key="eksport_aar", help="Kun input fra ét år, eller alle.")
     st.button("Lav fil", key="eksport_lav", type="primary", on_click=_make, args=(fmt,))

@@ -9,11 +9,16 @@ import streamlit as st
 
 from udsatte_nlp import review
 from udsatte_nlp.app import plotly_da, state
+from udsatte_nlp.app.state import number
 
 METHODS = {"PCA (hurtig)": "pca", "UMAP (tydeligere grupper; første gang langsom)": "umap"}
 
 
 CHOICE = "kort_valgte"  # the chosen inputs: unit ids
+#: At most this many points are drawn (a national project has 300,000 inputs: a browser cannot move
+#: that many, and sending them on every click would take seconds). Above it the map shows a seeded
+#: random sample, in proportion to the themes, plus every chosen input.
+MAP_POINTS = 20000
 
 
 def _sync_points() -> None:
@@ -66,9 +71,13 @@ def _figure(_store, key: tuple, method: str, shown: tuple[int, ...], chosen: tup
     frame = coords.merge(units, on="unit_id", how="inner")
     if shown:
         frame = frame[frame["theme_id"].isin(shown)]
+    picked = set(chosen)
+    total = len(frame)
+    if total > MAP_POINTS:  # a seeded sample: the same points on every click
+        sample = frame.sample(n=MAP_POINTS, random_state=0)
+        frame = frame[frame.index.isin(sample.index) | frame["unit_id"].isin(picked)]
     fig = go.Figure()
     colour = state.theme_colours(themes)
-    picked = set(chosen)
     for t in themes:
         part = frame[frame["theme_id"] == t["id"]]
         if part.empty:
@@ -94,7 +103,7 @@ def _figure(_store, key: tuple, method: str, shown: tuple[int, ...], chosen: tup
         xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white",
         hoverlabel={"align": "left"},
     )
-    return fig, dict(zip(frame["unit_id"].astype(int).tolist(), frame["text"], strict=True))
+    return fig, dict(zip(frame["unit_id"].astype(int).tolist(), frame["text"], strict=True)), total
 
 
 def main() -> None:
@@ -118,8 +127,11 @@ def main() -> None:
         st.info("Der er ingen gemte embeddings for projektets seneste analyse. Kør analysen igen for at se kortet.")
         return
     chosen = tuple(state.chosen(CHOICE))
-    fig, texts = _figure(store, state.data_key(store), methods[method_label], tuple(sorted(shown)), chosen)
+    fig, texts, total = _figure(store, state.data_key(store), methods[method_label], tuple(sorted(shown)), chosen)
     st.session_state[CHOICE] = [u for u in chosen if u in texts]  # an input no longer on the map is not chosen
+    if total > len(texts):
+        st.caption(f"Kortet viser {number(len(texts))} af {number(total)} input: et tilfældigt udvalg fra hvert tema, "
+                   "så siden forbliver hurtig. Vælg temaer under «Vis kun temaerne» for at se flere af deres input.")
     st.plotly_chart(fig, key="kort_plot", on_select=_sync_points, selection_mode=("points", "box", "lasso"),
                     config=plotly_da.config(displaylogo=False, modeBarButtonsToRemove=["toImage"]))
 

@@ -8,7 +8,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from udsatte_nlp.agreement import model_vs_person, sentence
 from udsatte_nlp.app import modeller, state
 from udsatte_nlp.app.state import count, md, number
 from udsatte_nlp.export.summary import danish_date
@@ -28,7 +27,7 @@ LOCALE = alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping
 def main() -> None:
     store = state.require_store()
     themes = state.by_size(state.overview(store))
-    info = store.info()
+    info = state.info(store)
     st.title("Overblik", anchor=False)
     last = info["last_run"] or {}
     st.caption(f"{md(Path(state.project_path() or '').name)} · seneste analyse "
@@ -48,7 +47,7 @@ def main() -> None:
             + "en tekst, der går igen i samme fil eller i et andet år, tælles hver gang. "
             "Kolonnen Kilde på Tema-siden viser, hvor et input står."
         )
-    agreement = sentence(model_vs_person(store))  # "Medarbejderne flyttede 18 % af input; … κ = 0,71."
+    agreement = state.agreement_sentence(store)  # "Medarbejderne flyttede 18 % af input; … κ = 0,71."
     if agreement:
         st.caption(md(agreement), help="Cohens κ mellem modellens første placering og jeres endelige: 1 er fuld enighed,"
                                        " 0 er ikke bedre end tilfældigt. Se også 'udsatte-nlp agreement'.")
