@@ -98,3 +98,39 @@ def test_a_named_theme_keeps_its_members_when_a_file_is_added_in_the_app(project
     assert before <= after
     message = next(m for m in successes(at) if "Analysen er færdig" in m)
     assert f"{shown} temaer" in message or f"{shown} tema" in message
+
+
+def test_on_a_large_project_decisions_wait_and_the_model_learns_together(project, monkeypatch):
+    monkeypatch.setattr(learning, "LEARN_EACH_DECISION_UP_TO", 0)  # every project counts as large
+    monkeypatch.setattr(learning, "LEARN_AFTER", 3)
+    with db(project) as s:
+        before = {r[0]: r[1] for r in s.conn.execute("SELECT unit_id, theme_id FROM assignments")}
+    at = start(PAGE)
+    assert at.button(key="gennemga_laer").disabled  # nothing waits yet
+    decided = []
+    for n in (1, 2):
+        decided.append(shown_input(at, project))
+        at.button(key="gennemga_alt_1").click().run()
+        ok(at)
+        assert any(f"({n} placering" in m and "venter" in m for m in successes(at))
+    with db(project) as s:
+        now = {r[0]: r[1] for r in s.conn.execute("SELECT unit_id, theme_id FROM assignments")}
+    assert {u for u in now if now[u] != before[u]} <= set(decided)  # nobody else moved yet
+    assert not at.button(key="gennemga_laer").disabled
+    at.button(key="gennemga_bekraeft").click().run()  # the third decision: the model learns from all three
+    ok(at)
+    assert any("Modellen lærte af det" in m for m in successes(at))
+    assert at.button(key="gennemga_laer").disabled
+    at.button(key="fortryd").click().run()  # undo takes back the third decision and what it moved
+    ok(at)
+    with db(project) as s:
+        undone = {r[0]: r[1] for r in s.conn.execute("SELECT unit_id, theme_id FROM assignments")}
+    assert undone == now
+
+
+def shown_input(at, project) -> int:
+    """The id of the input the page shows (the one its buttons decide about)."""
+    with db(project) as s:
+        texts = {r[1]: int(r[0]) for r in s.conn.execute("SELECT id, text FROM units")}
+    shown = next(m.value for m in at.markdown if m.value.startswith("#### "))[5:]
+    return next(uid for text, uid in texts.items() if text[:30] in shown.replace("\\", ""))

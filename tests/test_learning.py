@@ -167,6 +167,45 @@ def test_queue_skips_people_placements_and_gives_alternatives(project):
         assert first[0]["unit_id"] not in [q["unit_id"] for q in learning.queue(store, 20)]
 
 
+def test_the_placement_after_relearning_is_read_not_fitted_again_and_equals_a_fresh_one(project, monkeypatch):
+    from udsatte_nlp.themes import placement
+
+    _, db = project
+    fits = []
+    real = placement.place
+    monkeypatch.setattr(placement, "place", lambda *a, **k: fits.append(1) or real(*a, **k))
+    with ProjectStore(db) as store:
+        unit, theme = store.conn.execute("SELECT unit_id, theme_id FROM assignments ORDER BY unit_id LIMIT 1").fetchone()
+        learning.place(store, [(int(unit), int(theme))])  # relearns: one fit
+        assert len(fits) == 1
+        again = learning.project_placement(store)  # the same people's placements and centres: no new fit
+        assert len(fits) == 1 and again.pending == 0
+        learning._CACHE.clear()
+        fresh = learning.project_placement(store)
+        assert len(fits) == 2
+        np.testing.assert_array_equal(again.proba, fresh.proba)
+        np.testing.assert_array_equal(again.suggested, fresh.suggested)
+
+
+def test_without_learning_decisions_wait_until_relearn(project):
+    _, db = project
+    with ProjectStore(db) as store:
+        first = learning.project_placement(store)
+        items = learning.queue(store, 2, placement=first)
+        moves = [(q["unit_id"], q["alternatives"][0]["theme_id"]) for q in items]
+        before = _assignments(store)
+        learning.place(store, moves, learn=False)
+        after = _assignments(store)
+        changed = {a[0] for b, a in zip(before, after, strict=True) if b != a}
+        assert changed == {u for u, _ in moves}  # only the people's own placements
+        waiting = learning.project_placement(store, learn=False)
+        assert waiting.pending == 2
+        np.testing.assert_array_equal(waiting.proba, first.proba)  # what the model last learnt
+        assert not {u for u, _ in moves} & {q["unit_id"] for q in learning.queue(store, 30, placement=waiting)}
+        learning.relearn(store)
+        assert learning.project_placement(store, learn=False).pending == 0
+
+
 def test_unknown_unit_and_malformed_placement_are_user_errors(project):
     _, db = project
     with ProjectStore(db) as store:

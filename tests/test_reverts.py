@@ -10,6 +10,7 @@ import pytest
 from udsatte_nlp import review
 from udsatte_nlp.embed import LexicalEmbedder
 from udsatte_nlp.pipeline import analyze
+from udsatte_nlp.segment import duplicate_key
 from udsatte_nlp.store import ProjectStore, text_hash
 from udsatte_nlp.store.reverts import locate_corrections
 
@@ -76,8 +77,9 @@ def test_revert_puts_the_original_into_the_one_input_that_held_it(project):
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert changed == [("Den første samtale skal være med en fast kontaktperson.",
                         "Den fÃ¸rste samtale skal være med en fast kontaktperson.")]
-    row = project.conn.execute("SELECT text_hash FROM units WHERE text = ?", (changed[0][1],)).fetchone()
+    row = project.conn.execute("SELECT text_hash, dup_key FROM units WHERE text = ?", (changed[0][1],)).fetchone()
     assert row[0] == text_hash(changed[0][1])
+    assert row[1] == duplicate_key(changed[0][1])  # an input counted once follows its text
     # search, the export table and the documents page all see it
     assert review.search_units(review.unit_rows(project), "fÃ¸rste")
     assert any("fÃ¸rste" in u["text"] for u in project.unit_table())

@@ -71,6 +71,24 @@ def test_add_document_is_idempotent_and_links_duplicates(store):
     assert dup[0]["text"] == "Flere boliger"
 
 
+def test_counted_as_follows_the_inputs_not_the_theme_edits(store):
+    from udsatte_nlp.segment import duplicate_key
+    from udsatte_nlp.store.edits import _change
+
+    store.add_document(make_doc(path="a.txt", sha="a" * 64), "", [], units("Flere boliger", "Bedre hjælp"))
+    store.add_document(make_doc(path="b.txt", sha="b" * 64), "", [], units("Flere boliger!", "Mere hjælp"))
+    _, ids = add_run_with_themes(store)
+    a1, a2, b1, b2 = [int(r["id"]) for r in store.units()]
+    assert store.counted_as() == {a1: a1, a2: a2, b1: a1, b2: b2}  # the same post-it typed into both files
+    version = store.units_version
+    store.rename_theme(ids[0], "Bolig")  # a theme edit: the inputs are as they were
+    assert store.units_version == version
+    with store.atomic():  # a corrected text makes the other pair the same input too
+        _change(store, "units", b2, {"text": "Bedre hjælp", "dup_key": duplicate_key("Bedre hjælp")}, ["text", "dup_key"])
+    assert store.units_version > version
+    assert store.counted_as()[b2] == a2
+
+
 def test_changed_file_at_same_path_replaces_old_version(store):
     store.add_document(make_doc(sha="a" * 64), "x", [], units("gammel"))
     store.add_document(make_doc(sha="b" * 64), "y", [], units("ny"))

@@ -27,7 +27,17 @@ import numpy as np
 
 from .errors import ConfigError, ProjectError
 
-__all__ = ["ProjectPlacement", "project_placement", "queue", "place", "relearn", "parse_placements"]
+__all__ = [
+    "ProjectPlacement",
+    "project_placement",
+    "queue",
+    "place",
+    "relearn",
+    "parse_placements",
+    "learns_each_decision",
+    "LEARN_EACH_DECISION_UP_TO",
+    "LEARN_AFTER",
+]
 
 
 @dataclass
@@ -42,6 +52,7 @@ class ProjectPlacement:
     proba: np.ndarray  # inputs × themes
     suggested: np.ndarray  # the model's theme per input (people's placements: their theme)
     Z: np.ndarray  # the centred vectors
+    pending: int = 0  # people's placements the model has not learnt from yet (``learn=False``)
 
     @property
     def confidence(self) -> np.ndarray:
@@ -52,6 +63,21 @@ class ProjectPlacement:
         return out
 
 
+#: Up to this many inputs the app relearns after every decision (the mixture is refitted on
+#: every input: a fraction of a second at 20,000 inputs, about 9 s at 300,000 on a laptop;
+#: ``benchmarks/run.py --csv``). Above it the decisions are saved at once and the model
+#: learns from them together, after every :data:`LEARN_AFTER` decisions or when asked.
+LEARN_EACH_DECISION_UP_TO = 20_000
+#: On a larger project, the model learns after this many decisions.
+LEARN_AFTER = 20
+
+
+def learns_each_decision(store: Any) -> bool:
+    """Whether the app lets the model learn from every decision at once (projects of up to
+    :data:`LEARN_EACH_DECISION_UP_TO` inputs)."""
+    return int(store.conn.execute("SELECT count(*) FROM units").fetchone()[0]) <= LEARN_EACH_DECISION_UP_TO
+
+
 def _latest_run(store: Any) -> Any:
     row = store.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
     if row is None:
@@ -59,11 +85,14 @@ def _latest_run(store: Any) -> Any:
     return row
 
 
-def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
+def project_placement(store: Any, embedder: Any = None, *, learn: bool = True) -> ProjectPlacement:
     """Learn from the project's people's placements and place every input.
 
     Needs the latest run's cached vectors; inputs without one are embedded with
     ``embedder`` (an embedder, or a function returning one) when given, else left out.
+    With ``learn=False`` the last placement learnt in this process for the same inputs
+    is used as it is (people's newer placements are marked, not learnt from; see
+    :attr:`ProjectPlacement.pending`), and learnt only when there is none.
     """
     from .embed import embed_cached
     from .store.plans import _vector
@@ -75,10 +104,11 @@ def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
         "SELECT u.id, u.text_hash, a.theme_id, a.source FROM units u"
         " LEFT JOIN assignments a ON a.unit_id = u.id ORDER BY u.id"
     ).fetchall()
+    key = _centred_key(store, run, rows)
+    held = _CACHE.get("centred")
+    if key is not None and held is not None and held[0] == key:  # the same inputs, texts and run
+        return _placement(store, model, rows, held[1], key, learn)
     hashes = [r[1] for r in rows]
-    cached = _centred_cache(store, run, rows)
-    if cached is not None:  # the same inputs, texts and run as the last call: the same centred vectors
-        return _placement(store, run, model, rows, cached)
     X, found = store.embedding_matrix(model, hashes)  # one float32 matrix, filled in place
     if not found.all() and embedder is not None:
         emb = embedder if hasattr(embedder, "encode") else embedder()
@@ -92,26 +122,34 @@ def project_placement(store: Any, embedder: Any = None) -> ProjectPlacement:
     elif not found.all():
         X = X[found]
         rows = [r for r, f in zip(rows, found.tolist(), strict=True) if f]
+        key = _centred_key(store, run, rows)
     if not rows:
         raise ProjectError("Projektet har ingen temaer med input endnu", path=store.path,
                            hint="Kør først 'udsatte-nlp analyze'")
     mean = _vector(run["mean"])
     Z = center(X, mean if mean is not None and len(mean) == X.shape[1] else None)
     del X  # only the centred vectors are needed from here (float32 on a large project)
-    _CENTRED[:] = [_centred_key(store, run, rows), Z]
-    return _placement(store, run, model, rows, Z)
+    if key is not None:
+        _CACHE["centred"] = (key, Z)
+    return _placement(store, model, rows, Z, key, learn)
 
 
-#: The last project's centred vectors: ``[key, Z]``. The app asks for the placement twice per
-#: decision (relearning, then the next queue); reading and centring 300,000 vectors again each
-#: time would cost seconds. The key names the project file, the run and every input's text.
-_CENTRED: list[Any] = []
+#: What the last placement in this process computed, so that the next one for the same
+#: project need not: ``"centred"`` → ``(key, Z)``, the centred vectors (reading and centring
+#: 300,000 vectors costs seconds; the key names the project file, the run and every input's
+#: text), and ``"fit"`` → ``(key, fit key, people, proba, suggested, theme ids)``, the mixture learnt
+#: from exactly those people's placements and prior centres. The app asks for the placement
+#: twice per decision (relearning, then the next queue): the second is read from here.
+#: Each value is one tuple, replaced whole, so threads never see half an entry.
+_CACHE: dict[str, tuple[Any, ...]] = {}
 
 
-def _centred_key(store: Any, run: Any, rows: Sequence[Any]) -> tuple[Any, ...]:
+def _centred_key(store: Any, run: Any, rows: Sequence[Any]) -> tuple[Any, ...] | None:
     import hashlib
     import os
 
+    if store.path == ":memory:":
+        return None
     digest = hashlib.blake2b(digest_size=16)
     for r in rows:
         digest.update(f"{r[0]}:{r[1]};".encode())
@@ -119,18 +157,16 @@ def _centred_key(store: Any, run: Any, rows: Sequence[Any]) -> tuple[Any, ...]:
         st = os.stat(store.path)
         where: tuple[Any, ...] = (os.path.realpath(store.path), st.st_ino, st.st_dev)
     except OSError:
-        where = (store.path, id(store))
+        return None
     return (*where, int(run["id"]), str(run["model"]), run["mean"], digest.hexdigest())
 
 
-def _centred_cache(store: Any, run: Any, rows: Sequence[Any]) -> np.ndarray | None:
-    if not _CENTRED or store.path == ":memory:":
-        return None
-    return _CENTRED[1] if _CENTRED[0] == _centred_key(store, run, rows) else None
-
-
-def _placement(store: Any, run: Any, model: str, rows: Sequence[Any], Z: np.ndarray) -> ProjectPlacement:
+def _placement(
+    store: Any, model: str, rows: Sequence[Any], Z: np.ndarray, key: tuple[Any, ...] | None, learn: bool
+) -> ProjectPlacement:
     """The mixture over the project's themes, learnt from the people's placements, on the centred vectors."""
+    import hashlib
+
     from .store.plans import _vector
     from .themes.linalg import row_mean
     from .themes.placement import PRIOR_WEIGHT
@@ -144,8 +180,28 @@ def _placement(store: Any, run: Any, model: str, rows: Sequence[Any], Z: np.ndar
         raise ProjectError("Projektet har ingen temaer med input endnu", path=store.path,
                            hint="Kør først 'udsatte-nlp analyze'")
     index = {int(t["id"]): k for k, t in enumerate(themes)}
+    theme_ids = [int(t["id"]) for t in themes]
     current = np.array([index.get(int(r[2]), -1) if r[2] is not None else -1 for r in rows])
     human = np.array([r[3] == "human" for r in rows])
+    unit_ids = np.array([int(r[0]) for r in rows])
+    people = {int(unit_ids[i]): theme_ids[int(current[i])] for i in np.flatnonzero(human & (current >= 0)).tolist()}
+
+    def made(proba: np.ndarray, suggested: np.ndarray, learnt: dict[int, int]) -> ProjectPlacement:
+        return ProjectPlacement(
+            unit_ids=unit_ids,
+            theme_ids=theme_ids,
+            current=current,
+            human=human,
+            assigned=np.array([r[2] is not None for r in rows]),
+            proba=proba,
+            suggested=suggested,
+            Z=Z,
+            pending=sum(learnt.get(u) != t for u, t in people.items()),
+        )
+
+    held = _CACHE.get("fit")
+    if not learn and key is not None and held is not None and held[0] == key and held[5] == theme_ids:
+        return made(held[3], held[4], held[2])
     k = len(themes)
     prior = np.zeros((k, Z.shape[1]))
     for t, row in enumerate(themes):
@@ -157,21 +213,20 @@ def _placement(store: Any, run: Any, model: str, rows: Sequence[Any], Z: np.ndar
     weights = np.where(np.linalg.norm(prior, axis=1) > 0, PRIOR_WEIGHT, 0.0)
     fixed = {i: int(current[i]) for i in np.flatnonzero(human & (current >= 0)).tolist()}
     live = [t for t in range(k) if weights[t] > 0 or t in fixed.values()]
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (prior, weights, np.array(live), np.array(sorted(fixed.items())), np.array(theme_ids)):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    fit_key = digest.hexdigest()
+    if key is not None and held is not None and held[0] == key and held[1] == fit_key:
+        return made(held[3], held[4], people)  # learnt from exactly these placements already
     col = {t: c for c, t in enumerate(live)}
     fit = place_inputs(Z, prior[live], {i: col[t] for i, t in fixed.items()}, prior_weight=weights[live])
     proba = np.zeros((len(rows), k))
     proba[:, live] = fit.proba
     suggested = np.asarray(live)[fit.labels]
-    return ProjectPlacement(
-        unit_ids=np.array([int(r[0]) for r in rows]),
-        theme_ids=[int(t["id"]) for t in themes],
-        current=current,
-        human=human,
-        assigned=np.array([r[2] is not None for r in rows]),
-        proba=proba,
-        suggested=suggested,
-        Z=Z,
-    )
+    if key is not None:
+        _CACHE["fit"] = (key, fit_key, people, proba, suggested, theme_ids)
+    return made(proba, suggested, people)
 
 
 def _texts(store: Any, unit_ids: Sequence[int]) -> list[tuple[int, str]]:
@@ -184,17 +239,19 @@ def _texts(store: Any, unit_ids: Sequence[int]) -> list[tuple[int, str]]:
     return out
 
 
-def queue(store: Any, n: int = 10, *, placement: ProjectPlacement | None = None) -> list[dict[str, Any]]:
+def queue(
+    store: Any, n: int = 10, *, placement: ProjectPlacement | None = None, learn: bool = True
+) -> list[dict[str, Any]]:
     """The ``n`` inputs a person should check first (least certain first, no near-duplicates),
     each with its current theme, the model's confidence in it and the two nearest other themes.
 
-    Inputs a person already placed are left out.
+    Inputs a person already placed are left out. ``learn=False``: see :func:`project_placement`.
     """
     from .themes.placement import Placement, review_queue
 
     if n < 1:
         return []
-    pp = placement or project_placement(store)
+    pp = placement or project_placement(store, learn=learn)
     current = np.where(pp.current >= 0, pp.current, pp.suggested)
     fit = Placement(labels=current, proba=pp.proba, centres=np.zeros((0, 0)), prior=np.zeros((0, 0)))
     picked = review_queue(fit, pp.Z, n, exclude=np.flatnonzero(pp.human).tolist())
@@ -264,6 +321,8 @@ def place(
     confirms it (it then counts as placed by a person). With ``refresh=False`` the themes'
     keywords and model labels are only marked stale (:func:`udsatte_nlp.review.refresh_if_stale`
     recomputes them before they are next shown), which keeps a command-line call fast.
+    With ``learn=False`` only the placements are recorded; :func:`relearn` learns from
+    them later (the app does so on large projects, see :func:`learns_each_decision`).
     """
     if not placements:
         raise ConfigError("Angiv mindst én placering", hint="Fx --place 12=Bolig")
@@ -281,6 +340,10 @@ def place(
                 raise ConfigError(f"Tema {theme} findes ikke", path=store.path, hint="Vælg et eksisterende tema")
             targets[int(unit_id)] = theme if isinstance(theme, int) else themes.get(theme.casefold(), theme)
         names = sorted({store.theme(t)["label"] if isinstance(t, int) else t for t in targets.values()})
+        before = dict(store.conn.execute(
+            f"SELECT unit_id, theme_id FROM assignments WHERE unit_id IN ({','.join('?' * len(targets))})",
+            list(targets)).fetchall())
+        members_change = any(before.get(u) != t for u, t in targets.items())  # not only confirmations
         created = sorted({t for t in targets.values() if isinstance(t, str)})
         moved: list[dict[str, Any]] = []
 
@@ -295,7 +358,8 @@ def place(
             return text + (f"; {n_moved} andre input flyttet af modellen" if n_moved else "")
 
         edit_id, _ = store.place_units(targets, summary=summary, op="place", then=relearnt)
-        _refresh_keywords(store, refresh)
+        if members_change or moved:  # confirmations alone leave keywords and names as they are
+            _refresh_keywords(store, refresh)
         return edit_id, len(moved)
 
 

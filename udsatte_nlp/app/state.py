@@ -274,25 +274,29 @@ def agreement_sentence(store: ProjectStore) -> str:
 
 
 @st.cache_data(max_entries=8, show_spinner="Modellen finder de input, den er mest i tvivl om …")
-def _review_queue(_store: ProjectStore, key: tuple[Any, ...], n: int) -> list[dict[str, Any]]:
+def _review_queue(_store: ProjectStore, key: tuple[Any, ...], n: int) -> tuple[list[dict[str, Any]], int]:
     from .. import learning
 
-    return learning.queue(_store, n)
+    # on a large project the queue comes from what the model last learnt (see learning.learns_each_decision)
+    pp = learning.project_placement(_store, learn=learning.learns_each_decision(_store))
+    return learning.queue(_store, n, placement=pp), pp.pending
 
 
-def review_queue(store: ProjectStore, n: int) -> list[dict[str, Any]]:
-    """The ``n`` inputs to check first (:func:`udsatte_nlp.learning.queue`), cached per revision.
+def review_queue(store: ProjectStore, n: int) -> tuple[list[dict[str, Any]], int]:
+    """The ``n`` inputs to check first (:func:`udsatte_nlp.learning.queue`), cached per revision,
+    and how many people's placements the model has not learnt from yet (0 where it learns
+    from each at once).
 
     The keyword refresh after a decision renames model themes without a new revision: the
     queue is not computed again for that (it places every input: half a minute at 300,000
     inputs), its theme names are taken from the current themes instead."""
-    items = _review_queue(store, (*identity(store), store.revision), n)  # a copy (cache_data)
+    items, pending = _review_queue(store, (*identity(store), store.revision), n)  # a copy (cache_data)
     labels = {t["id"]: t["label"] for t in overview(store)}
     for item in items:
         item["theme_label"] = labels.get(item["theme_id"], item["theme_label"])
         for alt in item["alternatives"]:
             alt["label"] = labels.get(alt["theme_id"], alt["label"])
-    return items
+    return items, pending
 
 
 def review_progress(store: ProjectStore) -> tuple[int, int, int, int]:

@@ -35,6 +35,8 @@ def _row(store: Any, table: str, key: int, columns: Sequence[str]) -> dict[str, 
 
 def _write(store: Any, table: str, key: int, values: dict[str, Any] | None, columns: Sequence[str]) -> None:
     pk = _KEYS[table]
+    if table in ("units", "documents"):
+        store._units_changed()
     exists = store.conn.execute(f"SELECT 1 FROM {table} WHERE {pk} = ?", (key,)).fetchone() is not None
     if values is None:
         if exists:
@@ -455,6 +457,7 @@ def _rewrite_inputs(store: Any, doc_id: int) -> tuple[list[Change], set[int]]:
     """Rewrite the document's inputs as its reverted corrections and accepted suggestions now
     say (:func:`~udsatte_nlp.store.reverts.unit_texts`): the changes, and which corrections
     were found inside an input."""
+    from ..segment import duplicate_key
     from . import text_hash
     from .reverts import unit_texts
 
@@ -465,7 +468,8 @@ def _rewrite_inputs(store: Any, doc_id: int) -> tuple[list[Change], set[int]]:
     texts, placed = unit_texts(store, doc_id, reverted)
     current = dict(store.conn.execute("SELECT id, text FROM units WHERE document_id = ?", (doc_id,)).fetchall())
     changes = [
-        _change(store, "units", unit_id, {"text": text, "text_hash": text_hash(text)}, ["text", "text_hash"])
+        _change(store, "units", unit_id, {"text": text, "text_hash": text_hash(text), "dup_key": duplicate_key(text) or ""},
+                ["text", "text_hash", "dup_key"])
         for unit_id, text in sorted(texts.items())
         if text and text != current.get(unit_id)
     ]
