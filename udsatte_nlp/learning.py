@@ -11,6 +11,11 @@ this module reads the project, runs it and writes the result:
   name creates the theme) and re-place every input no person has placed;
 * :func:`relearn`: the re-placement alone.
 
+On a project of more than :data:`LEARN_EACH_DECISION_UP_TO` inputs the app does not
+re-place everything after each decision (seconds at 300,000 inputs): it records the
+decision, keeps showing the queue from what the model last learnt, and relearns
+after every :data:`LEARN_AFTER` decisions or when asked.
+
 People's placements are never changed here; inputs in «Øvrige» stay there.
 Which inputs the model moved is part of the same logged edit, so one undo takes
 back the decision and everything it moved. Confidences (``assignments.score``)
@@ -100,14 +105,11 @@ def project_placement(store: Any, embedder: Any = None, *, learn: bool = True) -
 
     run = _latest_run(store)
     model = str(run["model"])
-    rows = store.conn.execute(
-        "SELECT u.id, u.text_hash, a.theme_id, a.source FROM units u"
-        " LEFT JOIN assignments a ON a.unit_id = u.id ORDER BY u.id"
-    ).fetchall()
-    key = _centred_key(store, run, rows)
+    key = _centred_key(store, run)
     held = _CACHE.get("centred")
     if key is not None and held is not None and held[0] == key:  # the same inputs, texts and run
-        return _placement(store, model, rows, held[1], key, learn)
+        return _placement(store, model, held[1], held[2], key, learn)
+    rows = store.conn.execute("SELECT id, text_hash FROM units ORDER BY id").fetchall()
     hashes = [r[1] for r in rows]
     X, found = store.embedding_matrix(model, hashes)  # one float32 matrix, filled in place
     if not found.all() and embedder is not None:
@@ -122,47 +124,46 @@ def project_placement(store: Any, embedder: Any = None, *, learn: bool = True) -
     elif not found.all():
         X = X[found]
         rows = [r for r, f in zip(rows, found.tolist(), strict=True) if f]
-        key = _centred_key(store, run, rows)
+        key = None  # not every input is placed: not kept for the next call
     if not rows:
         raise ProjectError("Projektet har ingen temaer med input endnu", path=store.path,
                            hint="Kør først 'udsatte-nlp analyze'")
     mean = _vector(run["mean"])
     Z = center(X, mean if mean is not None and len(mean) == X.shape[1] else None)
     del X  # only the centred vectors are needed from here (float32 on a large project)
+    unit_ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
     if key is not None:
-        _CACHE["centred"] = (key, Z)
-    return _placement(store, model, rows, Z, key, learn)
+        _CACHE["centred"] = (key, unit_ids, Z)
+    return _placement(store, model, unit_ids, Z, key, learn)
 
 
 #: What the last placement in this process computed, so that the next one for the same
-#: project need not: ``"centred"`` → ``(key, Z)``, the centred vectors (reading and centring
-#: 300,000 vectors costs seconds; the key names the project file, the run and every input's
-#: text), and ``"fit"`` → ``(key, fit key, people, proba, suggested, theme ids)``, the mixture learnt
-#: from exactly those people's placements and prior centres. The app asks for the placement
+#: project need not: ``"centred"`` → ``(key, unit ids, Z)``, the centred vectors (reading and
+#: centring 300,000 vectors costs seconds; the key names the project file, the run and the
+#: version of its inputs, :attr:`~udsatte_nlp.store.ProjectStore.units_version`), and
+#: ``"fit"`` → ``(key, fit key, people, proba, suggested, theme ids, current, assigned)``, the
+#: mixture learnt from exactly those people's placements and prior centres, and the themes then. The app asks for the placement
 #: twice per decision (relearning, then the next queue): the second is read from here.
 #: Each value is one tuple, replaced whole, so threads never see half an entry.
 _CACHE: dict[str, tuple[Any, ...]] = {}
 
 
-def _centred_key(store: Any, run: Any, rows: Sequence[Any]) -> tuple[Any, ...] | None:
-    import hashlib
+def _centred_key(store: Any, run: Any) -> tuple[Any, ...] | None:
     import os
 
     if store.path == ":memory:":
         return None
-    digest = hashlib.blake2b(digest_size=16)
-    for r in rows:
-        digest.update(f"{r[0]}:{r[1]};".encode())
     try:
         st = os.stat(store.path)
-        where: tuple[Any, ...] = (os.path.realpath(store.path), st.st_ino, st.st_dev)
     except OSError:
         return None
-    return (*where, int(run["id"]), str(run["model"]), run["mean"], digest.hexdigest())
+    count, last = store.conn.execute("SELECT count(*), max(id) FROM units").fetchone()
+    return (os.path.realpath(store.path), st.st_ino, st.st_dev, int(run["id"]), str(run["model"]), run["mean"],
+            store.units_version, count, last)
 
 
 def _placement(
-    store: Any, model: str, rows: Sequence[Any], Z: np.ndarray, key: tuple[Any, ...] | None, learn: bool
+    store: Any, model: str, unit_ids: np.ndarray, Z: np.ndarray, key: tuple[Any, ...] | None, learn: bool
 ) -> ProjectPlacement:
     """The mixture over the project's themes, learnt from the people's placements, on the centred vectors."""
     import hashlib
@@ -179,29 +180,47 @@ def _placement(
     if not themes:
         raise ProjectError("Projektet har ingen temaer med input endnu", path=store.path,
                            hint="Kør først 'udsatte-nlp analyze'")
-    index = {int(t["id"]): k for k, t in enumerate(themes)}
     theme_ids = [int(t["id"]) for t in themes]
-    current = np.array([index.get(int(r[2]), -1) if r[2] is not None else -1 for r in rows])
-    human = np.array([r[3] == "human" for r in rows])
-    unit_ids = np.array([int(r[0]) for r in rows])
-    people = {int(unit_ids[i]): theme_ids[int(current[i])] for i in np.flatnonzero(human & (current >= 0)).tolist()}
+    n = len(unit_ids)
+    index = np.full(max(theme_ids) + 1, -1)
+    index[theme_ids] = np.arange(len(theme_ids))
 
-    def made(proba: np.ndarray, suggested: np.ndarray, learnt: dict[int, int]) -> ProjectPlacement:
-        return ProjectPlacement(
-            unit_ids=unit_ids,
-            theme_ids=theme_ids,
-            current=current,
-            human=human,
-            assigned=np.array([r[2] is not None for r in rows]),
-            proba=proba,
-            suggested=suggested,
-            Z=Z,
-            pending=sum(learnt.get(u) != t for u, t in people.items()),
-        )
+    def positions(unit_theme: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows ``(unit id, theme id, …)`` of the inputs placed here → their positions, their theme
+        indices and the rows themselves."""
+        at = np.searchsorted(unit_ids, unit_theme[:, 0]).clip(0, max(n - 1, 0))
+        ours = unit_ids[at] == unit_theme[:, 0]
+        tid = unit_theme[ours, 1]
+        return at[ours], np.where(tid < len(index), index[tid.clip(0, len(index) - 1)], -1), unit_theme[ours]
+
+    def rows(sql: str, width: int) -> np.ndarray:
+        return np.array(store.conn.execute(sql).fetchall() or np.zeros((0, width)), dtype=np.int64).reshape(-1, width)
+
+    def made(current: np.ndarray, human: np.ndarray, assigned: np.ndarray, proba: np.ndarray,
+             suggested: np.ndarray, learnt: dict[int, int]) -> ProjectPlacement:
+        people = {int(unit_ids[i]): theme_ids[int(current[i])] for i in np.flatnonzero(human & (current >= 0)).tolist()}
+        return ProjectPlacement(unit_ids=unit_ids, theme_ids=theme_ids, current=current, human=human, assigned=assigned,
+                                proba=proba, suggested=suggested, Z=Z,
+                                pending=sum(learnt.get(u) != t for u, t in people.items()))
 
     held = _CACHE.get("fit")
     if not learn and key is not None and held is not None and held[0] == key and held[5] == theme_ids:
-        return made(held[3], held[4], held[2])
+        # what the model last learnt; only people's placements since are read (every input's theme
+        # is 0.6 s at 300,000 inputs): the queue leaves them out
+        _key, _fit, learnt, proba, suggested, _ids, current, assigned = held
+        at, theme, _ = positions(rows("SELECT unit_id, theme_id FROM assignments WHERE source = 'human'", 2))
+        current, assigned, human = current.copy(), assigned.copy(), np.zeros(n, dtype=bool)
+        current[at], assigned[at], human[at] = theme, True, True
+        return made(current, human, assigned, proba, suggested, learnt)
+    # every input's theme (index into theme_ids; -1: «Øvrige», an inactive theme or none)
+    at, theme, placed = positions(rows("SELECT unit_id, theme_id, source = 'human' FROM assignments", 3))
+    current = np.full(n, -1)
+    current[at] = theme
+    human = np.zeros(n, dtype=bool)
+    human[at] = placed[:, 2] == 1
+    assigned = np.zeros(n, dtype=bool)
+    assigned[at] = True
+    people = {int(unit_ids[i]): theme_ids[int(current[i])] for i in np.flatnonzero(human & (current >= 0)).tolist()}
     k = len(themes)
     prior = np.zeros((k, Z.shape[1]))
     for t, row in enumerate(themes):
@@ -218,15 +237,15 @@ def _placement(
         digest.update(np.ascontiguousarray(part).tobytes())
     fit_key = digest.hexdigest()
     if key is not None and held is not None and held[0] == key and held[1] == fit_key:
-        return made(held[3], held[4], people)  # learnt from exactly these placements already
+        return made(current, human, assigned, held[3], held[4], people)  # learnt from exactly these already
     col = {t: c for c, t in enumerate(live)}
     fit = place_inputs(Z, prior[live], {i: col[t] for i, t in fixed.items()}, prior_weight=weights[live])
-    proba = np.zeros((len(rows), k))
+    proba = np.zeros((n, k))
     proba[:, live] = fit.proba
     suggested = np.asarray(live)[fit.labels]
     if key is not None:
-        _CACHE["fit"] = (key, fit_key, people, proba, suggested, theme_ids)
-    return made(proba, suggested, people)
+        _CACHE["fit"] = (key, fit_key, people, proba, suggested, theme_ids, current, assigned)
+    return made(current, human, assigned, proba, suggested, people)
 
 
 def _texts(store: Any, unit_ids: Sequence[int]) -> list[tuple[int, str]]:
