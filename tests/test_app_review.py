@@ -134,3 +134,20 @@ def shown_input(at, project) -> int:
         texts = {r[1]: int(r[0]) for r in s.conn.execute("SELECT id, text FROM units")}
     shown = next(m.value for m in at.markdown if m.value.startswith("#### "))[5:]
     return next(uid for text, uid in texts.items() if text[:30] in shown.replace("\\", ""))
+
+
+def test_a_themes_inputs_are_read_again_when_its_members_change_not_its_name(project, monkeypatch):
+    from udsatte_nlp import review
+    from udsatte_nlp.app import state
+
+    calls = []
+    real = review.theme_units
+    monkeypatch.setattr(review, "theme_units", lambda s, t: calls.append(t) or real(s, t))
+    with db(project) as s:
+        a, b = [t for t in review.overview(s) if not t["is_outlier"]][:2]
+        first = state.theme_units(s, a["id"])
+        review.apply_edit(s, "rename_theme", a["id"], "Et nyt navn")
+        review.apply_edit(s, "describe_theme", a["id"], "Hvad temaet rummer")
+        assert state.theme_units(s, a["id"]).equals(first) and len(calls) == 1
+        review.apply_edit(s, "move_units", [int(first["unit_id"].iloc[0])], b["id"])
+        assert len(state.theme_units(s, a["id"])) == len(first) - 1 and len(calls) == 2

@@ -127,6 +127,9 @@ def test_theme_units_most_confident_first(project):
     review.apply_edit(project, "move_units", [outsider["unit_id"]], t["id"])
     after = review.theme_units(project, t["id"])
     assert after[0]["unit_id"] != outsider["unit_id"] or len(after) == 1
+    moved = next(u for u in after if u["unit_id"] == outsider["unit_id"])
+    assert moved["confidence"] is None and isinstance(moved["typicality"], float)  # ranked among the unscored
+    assert all(u["typicality"] is None for u in after if u["confidence"] is not None)
 
 
 def test_search_is_case_insensitive_danish_and_phrase_aware():

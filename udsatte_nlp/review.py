@@ -162,11 +162,12 @@ def theme_units(store: Any, theme_id: int) -> list[dict[str, Any]]:
 
     ``confidence`` is the model's probability that the input belongs to the theme
     (``assignments.score``; None until the model has scored a person's move) and
-    ``band`` its Danish band (*sikker*, *usikker*, *tjek*). ``typicality`` is the
-    cosine similarity to the centre of the theme's current members, from the cached
-    embeddings. An input typed into two files is listed once: ``sources`` names every
-    file it is in (``document · section``), ``copies`` holds the ids of all its units
-    (move them together).
+    ``band`` its Danish band (*sikker*, *usikker*, *tjek*). ``typicality``, for the inputs
+    without a confidence (they come last, the most typical first), is the cosine similarity
+    to the centre of the theme's members (from the cached embeddings; of a seeded sample of
+    :data:`TYPICAL_SAMPLE` members in a larger theme), else None. An input typed into two
+    files is listed once: ``sources`` names every file it is in (``document · section``),
+    ``copies`` holds the ids of all its units (move them together).
     """
     from .themes.placement import band
 
@@ -182,26 +183,34 @@ def theme_units(store: Any, theme_id: int) -> list[dict[str, Any]]:
     units = _fold_copies([dict(r) for r in rows], store.counted_as())
     for u in units:
         del u["documents"]
-    X = _vectors(store, [u["text_hash"] for u in units])
-    if X is not None:
-        centre = X.mean(axis=0)
-        centre /= np.linalg.norm(centre) or 1.0
-        norms = np.linalg.norm(X, axis=1)
-        norms[norms == 0] = 1.0
-        sims = (X @ centre) / norms
-        for u, s in zip(units, sims.tolist(), strict=True):
-            u["typicality"] = float(s)
-    else:
-        for u in units:
-            u["typicality"] = float(u["score"] if u["score"] is not None else 0.0)
-    for u in units:
+        u["typicality"] = None
         u["confidence"] = None if u["score"] is None else float(u["score"])
         u["band"] = band(u["confidence"]) if u["confidence"] is not None else None
+    unscored = [u for u in units if u["confidence"] is None]
+    if unscored:
+        sample = units
+        if len(units) > TYPICAL_SAMPLE:
+            pick = np.random.default_rng(0).choice(len(units), TYPICAL_SAMPLE, replace=False)
+            sample = [units[i] for i in sorted(pick.tolist())]
+        X = _vectors(store, [u["text_hash"] for u in sample])
+        Y = _vectors(store, [u["text_hash"] for u in unscored])
+        if X is not None and Y is not None:
+            centre = X.mean(axis=0)
+            centre /= np.linalg.norm(centre) or 1.0
+            norms = np.linalg.norm(Y, axis=1)
+            norms[norms == 0] = 1.0
+            for u, sim in zip(unscored, ((Y @ centre) / norms).tolist(), strict=True):
+                u["typicality"] = float(sim)
     # the most confident first (the quotes); inputs not scored yet after them, most typical first
-    units.sort(key=lambda u: (u["confidence"] is None, -(u["confidence"] or 0.0), -u["typicality"], u["unit_id"]))
+    units.sort(key=lambda u: (u["confidence"] is None, -(u["confidence"] or 0.0), -(u["typicality"] or 0.0),
+                              u["unit_id"]))
     for u in units:
         del u["text_hash"]
     return units
+
+
+#: Members whose centre ranks a large theme's unscored inputs (:func:`theme_units`).
+TYPICAL_SAMPLE = 5_000
 
 
 def _source_line(row: dict[str, Any]) -> str:

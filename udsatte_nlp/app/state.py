@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,8 +81,6 @@ def identity(store: ProjectStore) -> tuple[str, int, int]:
 def data_key(store: ProjectStore) -> tuple[Any, ...]:
     """Cache key of the project's current content: file identity, revision, and a digest of the
     themes' labels and keywords (which the keyword refresh changes without a new revision)."""
-    import zlib
-
     row = store.conn.execute(
         "SELECT group_concat(id || ':' || label || ':' || keywords, '|') FROM"
         " (SELECT id, label, keywords FROM themes WHERE active = 1 ORDER BY id)"
@@ -319,7 +318,16 @@ def years(store: ProjectStore) -> pd.DataFrame:
 
 
 def theme_units(store: ProjectStore, theme_id: int) -> pd.DataFrame:
-    return _theme_units(store, data_key(store), theme_id)
+    """A theme's inputs (:func:`udsatte_nlp.review.theme_units`), read again only when its members,
+    their confidences or the inputs change: not for a new name or description (seconds for a
+    theme of 40,000 inputs)."""
+    members = store.conn.execute(
+        "SELECT group_concat(unit_id || ':' || coalesce(score, '') || ':' || source, ',') FROM"
+        " (SELECT unit_id, score, source FROM assignments WHERE theme_id = ? ORDER BY unit_id)",
+        (theme_id,),
+    ).fetchone()[0]
+    key = (*identity(store), store.units_version, zlib.crc32((members or "").encode()), len(members or ""))
+    return _theme_units(store, key, theme_id)
 
 
 def unit_rows(store: ProjectStore) -> pd.DataFrame:
