@@ -65,6 +65,9 @@ def test_the_float32_path_computes_the_same_as_float64(monkeypatch):
     Z32 = model.center(X)
     assert Z32.dtype == np.float32 and Z32.shape == Z64.shape
     assert np.abs(Z32 - Z64).max() < 1e-6
+    mine = X.copy()
+    same = model.center(mine, overwrite=True)  # in the caller's own matrix, the same numbers
+    assert same is mine and np.array_equal(same, Z32)
     C = np.random.default_rng(1).normal(size=(3, X.shape[1]))
     R = np.random.default_rng(2).random((len(X), 3))
     assert np.allclose(linalg.dot_t(Z32, C), Z64 @ C.T, atol=1e-5)

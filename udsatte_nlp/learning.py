@@ -129,8 +129,9 @@ def project_placement(store: Any, embedder: Any = None, *, learn: bool = True) -
         raise ProjectError("Projektet har ingen temaer med input endnu", path=store.path,
                            hint="Kør først 'udsatte-nlp analyze'")
     mean = _vector(run["mean"])
-    Z = center(X, mean if mean is not None and len(mean) == X.shape[1] else None)
-    del X  # only the centred vectors are needed from here (float32 on a large project)
+    # only the centred vectors are needed from here: a large float32 matrix is centred in place
+    Z = center(X, mean if mean is not None and len(mean) == X.shape[1] else None, overwrite=True)
+    del X
     unit_ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
     if key is not None:
         _CACHE["centred"] = (key, unit_ids, Z)

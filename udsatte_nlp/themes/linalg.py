@@ -92,13 +92,16 @@ def mean_unit(X: np.ndarray) -> np.ndarray:
     return total / max(len(X), 1)
 
 
-def centred(X: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """``unit(unit(X) - mean)``: the rows to length 1, the corpus mean taken off, to length 1 again."""
+def centred(X: np.ndarray, mean: np.ndarray, *, overwrite: bool = False) -> np.ndarray:
+    """``unit(unit(X) - mean)``: the rows to length 1, the corpus mean taken off, to length 1 again.
+
+    ``overwrite=True`` writes a large float32 ``X``'s result into ``X`` itself (no second matrix
+    of the vectors' size: on 300,000 inputs that is 600 MB less to allocate and touch)."""
     X = np.asarray(X)
     mean = np.asarray(mean, dtype=np.float64)
     if work_dtype(X.shape) == np.float64:
         return _unit64(_unit64(X) - mean)
-    out = np.empty(X.shape, dtype=np.float32)
+    out = X if overwrite and X.dtype == np.float32 and X.flags.writeable else np.empty(X.shape, dtype=np.float32)
     buf = _buffer(X)
     for s in _chunks(len(X)):
         x = _load(buf, X[s])  # one chunk-sized buffer, worked on in place

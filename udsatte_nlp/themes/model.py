@@ -56,16 +56,17 @@ _LARGE = 2500  # above this many units, Ward's O(n²) memory gives way to k-mean
 _SAMPLE = 20000
 
 
-def center(X: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
+def center(X: np.ndarray, mean: np.ndarray | None = None, *, overwrite: bool = False) -> np.ndarray:
     """Subtract the corpus mean and re-normalise (removes the shared direction of e5-like vectors).
 
     float64, except for a large matrix (:data:`~udsatte_nlp.themes.linalg.FLOAT64_MAX`
-    numbers), which is computed chunk by chunk and kept in float32."""
+    numbers), which is computed chunk by chunk and kept in float32 (in ``X`` itself
+    with ``overwrite=True``, for a caller that needs only the result)."""
     if work_dtype(np.shape(X)) == np.float64:
         X = _unit(X)
         mu = X.mean(axis=0) if mean is None else mean
         return _unit(X - mu)
-    return centred(X, mean_unit(X) if mean is None else mean)
+    return centred(X, mean_unit(X) if mean is None else mean, overwrite=overwrite)
 
 
 class ThemeModel:
