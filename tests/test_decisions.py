@@ -273,6 +273,11 @@ def test_an_input_typed_into_two_files_counts_once_and_lists_both_sources(tmp_pa
     summary = build_summary(store)
     assert summary.n_units == 6
     assert {t.label: t.size for t in summary.themes} == {"Bolig": 3, "Andet": 3}
+    # the copies apart (only one moved): the input is in both themes, once in each
+    store.move_units([ids[("noter.docx", 0)]], themes["Andet"]["id"])
+    assert {t["label"]: t["size"] for t in review.overview(store)} == {"Bolig": 3, "Andet": 4}
+    store.move_units([ids[("postits.xlsx", 0)]], themes["Andet"]["id"])
+    assert {t["label"]: t["size"] for t in review.overview(store)} == {"Bolig": 2, "Andet": 4}
     row = next(u for u in summary.units if u["unit_id"] == both["unit_id"])
     assert row["source"] == "postits.xlsx – Drømme; noter.docx – Drømme"
     assert {d.name: d.n_units for d in summary.documents}["noter.docx"] == 2

@@ -394,7 +394,7 @@ def describe_themes(
     centre of those nearer it than any other theme. With the centred vectors ``Z``,
     themes whose inputs do not belong together are flagged ``mixed``.
     """
-    from .labels import label_by_meaning, phrase_candidates, theme_vocabulary
+    from .labels import MEMBER_SAMPLE, _spaced, label_by_meaning, phrase_candidates, theme_vocabulary
     from .quality import LOW_SUPPORT, label_support, mixed_themes
 
     names_in_text = proper_nouns(texts)
@@ -420,8 +420,10 @@ def describe_themes(
             support = label_support(label, member_texts)
             if support < LOW_SUPPORT and raw_centres is not None and c in real:
                 # the members' own phrases compete only where they are better carried than the label
+                # (a phrase's share estimated in a sample of a large theme, as its count is)
+                sample = _spaced(member_texts, MEMBER_SAMPLE)
                 phrases = [p for p in phrase_candidates(member_texts, texts, exclude=names_in_text)
-                           if p.casefold() != label.casefold() and label_support(p, member_texts) >= LOW_SUPPORT]
+                           if p.casefold() != label.casefold() and label_support(p, sample) >= LOW_SUPPORT]
                 vocabulary = list(theme_vocabulary())
                 better = label_by_meaning(real.index(c), raw_centres, phrases + vocabulary, embedder, taken=used)
                 if better and better.casefold() != label.casefold():
