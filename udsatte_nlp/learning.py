@@ -143,8 +143,9 @@ def project_placement(store: Any, embedder: Any = None, *, learn: bool = True) -
 #: centring 300,000 vectors costs seconds; the key names the project file, the run and the
 #: version of its inputs, :attr:`~udsatte_nlp.store.ProjectStore.units_version`), and
 #: ``"fit"`` → ``(key, fit key, people, proba, suggested, theme ids, current, assigned)``, the
-#: mixture learnt from exactly those people's placements and prior centres, and the themes then. The app asks for the placement
-#: twice per decision (relearning, then the next queue): the second is read from here.
+#: mixture learnt from exactly those people's placements and prior centres, and the themes then.
+#: The app asks for the placement twice per decision (relearning, then the next queue): the
+#: second is read from here.
 #: Each value is one tuple, replaced whole, so threads never see half an entry.
 _CACHE: dict[str, tuple[Any, ...]] = {}
 
@@ -197,9 +198,12 @@ def _placement(
     def rows(sql: str, width: int) -> np.ndarray:
         return np.array(store.conn.execute(sql).fetchall() or np.zeros((0, width)), dtype=np.int64).reshape(-1, width)
 
+    def people_of(current: np.ndarray, human: np.ndarray) -> dict[int, int]:
+        """Input id → theme id of every person's placement in a theme the model places in."""
+        return {int(unit_ids[i]): theme_ids[int(current[i])] for i in np.flatnonzero(human & (current >= 0)).tolist()}
+
     def made(current: np.ndarray, human: np.ndarray, assigned: np.ndarray, proba: np.ndarray,
-             suggested: np.ndarray, learnt: dict[int, int]) -> ProjectPlacement:
-        people = {int(unit_ids[i]): theme_ids[int(current[i])] for i in np.flatnonzero(human & (current >= 0)).tolist()}
+             suggested: np.ndarray, people: dict[int, int], learnt: dict[int, int]) -> ProjectPlacement:
         return ProjectPlacement(unit_ids=unit_ids, theme_ids=theme_ids, current=current, human=human, assigned=assigned,
                                 proba=proba, suggested=suggested, Z=Z,
                                 pending=sum(learnt.get(u) != t for u, t in people.items()))
@@ -212,7 +216,7 @@ def _placement(
         at, theme, _ = positions(rows("SELECT unit_id, theme_id FROM assignments WHERE source = 'human'", 2))
         current, assigned, human = current.copy(), assigned.copy(), np.zeros(n, dtype=bool)
         current[at], assigned[at], human[at] = theme, True, True
-        return made(current, human, assigned, proba, suggested, learnt)
+        return made(current, human, assigned, proba, suggested, people_of(current, human), learnt)
     # every input's theme (index into theme_ids; -1: «Øvrige», an inactive theme or none)
     at, theme, placed = positions(rows("SELECT unit_id, theme_id, source = 'human' FROM assignments", 3))
     current = np.full(n, -1)
@@ -221,7 +225,7 @@ def _placement(
     human[at] = placed[:, 2] == 1
     assigned = np.zeros(n, dtype=bool)
     assigned[at] = True
-    people = {int(unit_ids[i]): theme_ids[int(current[i])] for i in np.flatnonzero(human & (current >= 0)).tolist()}
+    people = people_of(current, human)
     k = len(themes)
     prior = np.zeros((k, Z.shape[1]))
     for t, row in enumerate(themes):
@@ -238,7 +242,7 @@ def _placement(
         digest.update(np.ascontiguousarray(part).tobytes())
     fit_key = digest.hexdigest()
     if key is not None and held is not None and held[0] == key and held[1] == fit_key:
-        return made(current, human, assigned, held[3], held[4], people)  # learnt from exactly these already
+        return made(current, human, assigned, held[3], held[4], people, people)  # learnt from exactly these
     col = {t: c for c, t in enumerate(live)}
     fit = place_inputs(Z, prior[live], {i: col[t] for i, t in fixed.items()}, prior_weight=weights[live])
     proba = np.zeros((n, k))
@@ -246,7 +250,7 @@ def _placement(
     suggested = np.asarray(live)[fit.labels]
     if key is not None:
         _CACHE["fit"] = (key, fit_key, people, proba, suggested, theme_ids, current, assigned)
-    return made(current, human, assigned, proba, suggested, people)
+    return made(current, human, assigned, proba, suggested, people, people)
 
 
 def _texts(store: Any, unit_ids: Sequence[int]) -> list[tuple[int, str]]:
