@@ -69,8 +69,8 @@ class ProjectPlacement:
 
 
 #: Up to this many inputs the app relearns after every decision (the mixture is refitted on
-#: every input: a fraction of a second at 20,000 inputs, about 9 s at 300,000 on a laptop;
-#: ``benchmarks/run.py --csv``). Above it the decisions are saved at once and the model
+#: every input: a decision with relearning takes about 0.5 s at 20,000 inputs and 9 s at
+#: 300,000 on a 2-core laptop; ``benchmarks/run.py --csv``). Above it the decisions are saved at once and the model
 #: learns from them together, after every :data:`LEARN_AFTER` decisions or when asked.
 LEARN_EACH_DECISION_UP_TO = 20_000
 #: On a larger project, the model learns after this many decisions.
