@@ -304,6 +304,20 @@ def test_kort_draws_every_input_and_moves_selected_points(project):
     assert all(placed[u] == dst["id"] for u in pick)
 
 
+def test_kort_says_when_it_shows_a_sample(project, monkeypatch):
+    real = review.map_points
+
+    def sample(store, method="pca", **kw):  # as UMAP maps a national project: a sample of the inputs
+        pts = real(store, method, **kw)
+        return {k: v[5:] for k, v in pts.items()}
+
+    monkeypatch.setattr(review, "map_points", sample)
+    at = start("sider/kort.py")
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert sum(len(tr["customdata"]) for tr in fig["data"]) == 16
+    assert any("Kortet viser 16 af 21 input" in c.value for c in at.caption)
+
+
 # ------------------------------------------------------------ documents
 def test_dokumenter_highlights_and_reverts_a_correction(project):
     at = start("sider/dokumenter.py")

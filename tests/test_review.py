@@ -181,6 +181,16 @@ def test_map_points_pca_is_deterministic_and_covers_every_input(project):
     assert len(review.map_points(project)["unit_id"]) < len(a["unit_id"])
 
 
+def test_umap_maps_a_seeded_sample_of_a_large_project(project, monkeypatch):
+    pytest.importorskip("umap")
+    n = project.info()["units"]
+    monkeypatch.setattr(review, "UMAP_POINTS", n - 5)
+    a = review.map_points(project, "umap")
+    b = review.map_points(project, "umap")
+    assert len(a["unit_id"]) == n - 5 and np.array_equal(a["unit_id"], b["unit_id"])
+    assert np.allclose(a["x"], b["x"]) and np.isfinite(a["x"]).all()
+
+
 # ------------------------------------------------------------------- edits
 def test_apply_edit_refreshes_keywords_in_the_same_transaction(project):
     themes = review.overview(project)

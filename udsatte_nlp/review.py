@@ -374,14 +374,20 @@ def document_view(store: Any, document_id: int) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- map
+#: The most inputs :func:`map_points` maps with UMAP (the map draws no more than this either).
+UMAP_POINTS = 20_000
+
+
 def map_points(
     store: Any, method: str = "pca", *, seed: int = 0, model: str | None = None
 ) -> dict[str, np.ndarray]:
     """2-D coordinates of every input with a cached vector: ``{"unit_id", "x", "y"}``.
 
     ``method`` is ``"pca"`` (fast, deterministic) or ``"umap"`` (slower,
-    separates themes better; seeded). Vectors come from the store's cache for
-    the latest run's model; inputs without one are left out.
+    separates themes better; seeded; on a project of more than :data:`UMAP_POINTS`
+    inputs it maps a seeded sample of that many, as fitting it to 300,000 inputs
+    would take most of an hour). Vectors come from the store's cache for the
+    latest run's model; inputs without one are left out.
     """
     model = model or last_model(store)
     rows = store.conn.execute("SELECT id, text_hash FROM units ORDER BY id").fetchall()
@@ -401,6 +407,9 @@ def map_points(
     elif method == "umap":
         import umap
 
+        if len(ids) > UMAP_POINTS:  # its cost grows with every input: a seeded sample is mapped
+            pick = np.sort(np.random.default_rng(seed).choice(len(ids), UMAP_POINTS, replace=False))
+            X, ids, keep = X[pick], ids[pick], [keep[i] for i in pick.tolist()]
         n_neighbors = max(2, min(15, len(keep) - 1))
         xy = umap.UMAP(n_neighbors=n_neighbors, min_dist=0.1, metric="cosine", random_state=seed, n_jobs=1).fit_transform(X)
     elif method == "pca":

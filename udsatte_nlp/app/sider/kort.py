@@ -68,12 +68,12 @@ def _figure(_store, key: tuple, method: str, shown: tuple[int, ...], chosen: tup
     themes = state.overview(_store)
     coords = state.map_frame(_store, method)
     units = state.unit_rows(_store)[["unit_id", "text", "document", "theme_id"]]
-    frame = coords.merge(units, on="unit_id", how="inner")
     if shown:
-        frame = frame[frame["theme_id"].isin(shown)]
+        units = units[units["theme_id"].isin(shown)]
+    total = len(units)  # UMAP maps a sample of a national project: the rest have no point
+    frame = coords.merge(units, on="unit_id", how="inner")
     picked = set(chosen)
-    total = len(frame)
-    if total > MAP_POINTS:  # a seeded sample: the same points on every click
+    if len(frame) > MAP_POINTS:  # a seeded sample: the same points on every click
         sample = frame.sample(n=MAP_POINTS, random_state=0)
         frame = frame[frame.index.isin(sample.index) | frame["unit_id"].isin(picked)]
     fig = go.Figure()
