@@ -206,6 +206,23 @@ def test_without_learning_decisions_wait_until_relearn(project):
         assert learning.project_placement(store, learn=False).pending == 0
 
 
+def test_warm_up_places_a_large_project_in_the_background_for_the_queue(project, monkeypatch):
+    from udsatte_nlp.themes import placement
+
+    _, db = project
+    fits = []
+    real = placement.place
+    monkeypatch.setattr(placement, "place", lambda *a, **k: fits.append(1) or real(*a, **k))
+    learning._CACHE.clear()
+    learning.warm_up(str(db)).join(30)
+    assert fits == []  # a small project: the app learns after every decision, nothing to prepare
+    monkeypatch.setattr(learning, "LEARN_EACH_DECISION_UP_TO", 0)
+    learning.warm_up(str(db)).join(30)
+    assert len(fits) == 1
+    with ProjectStore(db) as store:
+        assert learning.queue(store, 3, learn=False) and len(fits) == 1  # the queue finds it ready
+
+
 def test_unknown_unit_and_malformed_placement_are_user_errors(project):
     _, db = project
     with ProjectStore(db) as store:

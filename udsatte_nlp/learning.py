@@ -24,6 +24,8 @@ are derived data: rewritten after every relearning, not logged.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +42,7 @@ __all__ = [
     "relearn",
     "parse_placements",
     "learns_each_decision",
+    "warm_up",
     "LEARN_EACH_DECISION_UP_TO",
     "LEARN_AFTER",
 ]
@@ -98,7 +101,40 @@ def project_placement(store: Any, embedder: Any = None, *, learn: bool = True) -
     With ``learn=False`` the last placement learnt in this process for the same inputs
     is used as it is (people's newer placements are marked, not learnt from; see
     :attr:`ProjectPlacement.pending`), and learnt only when there is none.
+
+    One placement is computed at a time in a process: a second caller (another browser
+    session, or :func:`warm_up`) waits and then finds the first one's result.
     """
+    with _LOCK:
+        return _project_placement(store, embedder, learn)
+
+
+def warm_up(path: str) -> threading.Thread:
+    """Start placing a large project's inputs in the background (reading and centring every
+    vector, fitting the mixture: 20 s at 300,000 inputs), so that the review queue is ready
+    when someone opens it. Only a head start: on a project the app relearns for after every
+    decision it does nothing, and whatever goes wrong here the page meets again itself."""
+
+    def work() -> None:
+        from .store import ProjectStore
+
+        try:
+            with ProjectStore(path, create=False) as store:
+                if not learns_each_decision(store) and store.conn.execute("SELECT 1 FROM runs").fetchone():
+                    project_placement(store, learn=False)
+        except Exception as exc:  # noqa: BLE001 - a head start only; the page reports its own errors
+            logging.getLogger(__name__).debug("warm-up of %s stopped: %s", path, exc)
+
+    thread = threading.Thread(target=work, name="udsatte-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+#: One placement computed at a time (see :func:`project_placement`).
+_LOCK = threading.Lock()
+
+
+def _project_placement(store: Any, embedder: Any, learn: bool) -> ProjectPlacement:
     from .embed import embed_cached
     from .store.plans import _vector
     from .themes.model import center

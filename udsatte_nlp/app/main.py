@@ -177,6 +177,7 @@ def main() -> None:
     if nav is pages["start"]:
         st.switch_page(pages["overblik" if state.has_themes(store) else "nyt"])
     _remember_key()  # after any page switch, so the page that is drawn sets the cookie
+    state.warm_up(store)
     state.begin_render(store)
     _sidebar(store)
     state.show_flashes()

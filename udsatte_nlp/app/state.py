@@ -347,6 +347,24 @@ def documents(store: ProjectStore) -> list[dict[str, Any]]:
     return _documents(store, data_key(store))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _warm_up(path: str, key: tuple[Any, ...]) -> bool:
+    from .. import learning
+
+    learning.warm_up(path)
+    return True
+
+
+def warm_up(store: ProjectStore | None) -> None:
+    """Once per project file and analysis in this process: start placing a large project's inputs
+    in the background, so that Gennemgå opens at once (:func:`udsatte_nlp.learning.warm_up`)."""
+    if store is None:
+        return
+    run = store.conn.execute("SELECT max(id) FROM runs").fetchone()[0]
+    if run is not None:
+        _warm_up(store.path, (*identity(store), int(run)))
+
+
 @st.cache_resource(show_spinner="Indlæser sprogmodellen …")
 def embedder(name: str | None) -> Any:
     """The embedding model, loaded once per process and shared by all sessions (read-only use)."""
