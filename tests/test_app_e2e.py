@@ -11,6 +11,7 @@ Skipped when Chromium (Debian's ``chromium``) or the Playwright package is missi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,35 +53,41 @@ def template(tmp_path_factory) -> Path:
     return build_project(tmp_path_factory.mktemp("e2e") / "skabelon.db")
 
 
+@contextlib.contextmanager
+def serve(project: Path, log_path: Path, **env_extra: str) -> Iterator[str]:
+    """The app running on ``project`` (its output in ``log_path``): the base URL once it answers."""
+    port = free_port()
+    env = dict(os.environ, UDSATTE_PROJECT=str(project), UDSATTE_EMBEDDER="lexical-256", **env_extra)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(command(project, port), env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
+                time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 def start_server(tmp_path, template: Path, **env_extra: str):
     project = tmp_path / "projekt.db"
     shutil.copy(template, project)
-    port = free_port()
-    env = dict(os.environ, UDSATTE_PROJECT=str(project), UDSATTE_EMBEDDER="lexical-256", **env_extra)
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(command(project, port), env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("the app did not start: " + (tmp_path / "server.log").read_text()[-2000:])
-            time.sleep(0.2)
+    with serve(project, tmp_path / "server.log", **env_extra) as base:
         yield base, project
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture
@@ -401,50 +409,23 @@ def test_gennemga_confirm_in_the_browser(server, browser):
     assert not page.locator("[data-testid='stException']").count()
 
 
-
-def test_dokumenter_shows_ocr_lines_to_check_in_the_browser(tmp_path, monkeypatch):
+def test_dokumenter_shows_ocr_lines_to_check_in_the_browser(tmp_path, browser):
     """An OCR'd poster with a line read with low confidence: Dokumenter asks to check it."""
     from .test_ingest_ocr import add_ocr_document
 
     project = build_project(tmp_path / "projekt.db")
     add_ocr_document(project)
-    port = free_port()
-    env = dict(os.environ, UDSATTE_PROJECT=str(project), UDSATTE_EMBEDDER="lexical-256")
-    with open(tmp_path / "server.log", "w") as log:
-        proc = subprocess.Popen(command(project, port), env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, "the app did not start"
-                time.sleep(0.2)
-            with playwright.sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-                try:
-                    page = browser.new_page(viewport={"width": 1400, "height": 900})
-                    page.goto(base + "/")
-                    page.get_by_role("heading", name="Overblik").wait_for(timeout=30_000)
-                    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Dokumenter").click()
-                    page.get_by_role("heading", name="Dokumenter").first.wait_for(timeout=30_000)
-                    settle(page)
-                    page.locator("[data-testid='stSelectbox']").first.click()
-                    page.get_by_role("option", name="planche.png", exact=False).click()
-                    settle(page)
-                    expect(page.get_by_text("tjek denne linje").first).to_be_visible(timeout=15_000)
-                    expect(page.get_by_text("Fl3re b0liger tll unge", exact=False).first).to_be_visible()
-                    ARTIFACTS.mkdir(exist_ok=True)
-                    page.screenshot(path=str(ARTIFACTS / "dokumenter-ocr.png"), full_page=True)
-                finally:
-                    browser.close()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with serve(project, tmp_path / "server.log") as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(base + "/")
+        page.get_by_role("heading", name="Overblik").wait_for(timeout=30_000)
+        page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Dokumenter").click()
+        page.get_by_role("heading", name="Dokumenter").first.wait_for(timeout=30_000)
+        settle(page)
+        page.locator("[data-testid='stSelectbox']").first.click()
+        page.get_by_role("option", name="planche.png", exact=False).click()
+        settle(page)
+        expect(page.get_by_text("tjek denne linje").first).to_be_visible(timeout=15_000)
+        expect(page.get_by_text("Fl3re b0liger tll unge", exact=False).first).to_be_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dokumenter-ocr.png"), full_page=True)

@@ -5,20 +5,15 @@ Skipped when Chromium (Debian's ``chromium``) or the Playwright package is missi
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from udsatte_nlp.app import command
 from udsatte_nlp.embed import LexicalEmbedder
 from udsatte_nlp.pipeline import analyze
 from udsatte_nlp.store import ProjectStore
 
-from .test_app_e2e import ARTIFACTS, CHROMIUM, FLAGS, free_port, playwright, settle
+from .test_app_e2e import ARTIFACTS, CHROMIUM, FLAGS, playwright, serve, settle
 from .test_suggestions import NOTE
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
@@ -29,32 +24,8 @@ def server(tmp_path):
     (tmp_path / "scan.txt").write_text(NOTE, encoding="utf-8")
     project = tmp_path / "projekt.db"
     analyze([tmp_path / "scan.txt"], project, n_themes=2, embedder=LexicalEmbedder(256))
-    port = free_port()
-    env = dict(os.environ, UDSATTE_PROJECT=str(project), UDSATTE_EMBEDDER="lexical-256")
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(command(project, port), env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("the app did not start: " + (tmp_path / "server.log").read_text()[-2000:])
-            time.sleep(0.2)
+    with serve(project, tmp_path / "server.log") as base:
         yield base, project
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def test_accept_a_suggestion_in_the_browser(server):
