@@ -45,3 +45,15 @@ def seed_files() -> list[Path]:
 
 
 requires_seeds = pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds not present")
+
+
+def open_copy(template: Path, tmp_path: Path):
+    """A fresh copy of a template project, open for one test (a fixture's body:
+    ``yield from open_copy(template, tmp_path)``)."""
+    from udsatte_nlp.store import ProjectStore
+
+    path = tmp_path / "p.db"
+    shutil.copy(template, path)
+    s = ProjectStore(path, create=False)
+    yield s
+    s.close()

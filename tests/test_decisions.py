@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -22,21 +20,7 @@ from udsatte_nlp.export import build_summary
 from udsatte_nlp.records import Document, Theme, Unit
 from udsatte_nlp.store import ProjectStore
 
-from .test_review import build_project, state_of
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    return build_project(tmp_path_factory.mktemp("decisions") / "skabelon.db")
-
-
-@pytest.fixture
-def project(template, tmp_path) -> ProjectStore:
-    path = tmp_path / "p.db"
-    shutil.copy(template, path)
-    s = ProjectStore(path, create=False)
-    yield s
-    s.close()
+from .test_review import project, state_of, template  # noqa: F401 - fixtures
 
 
 def placements(store: ProjectStore) -> dict[int, tuple]:

@@ -23,7 +23,7 @@ from udsatte_nlp.refi.reader import read_codebook, read_project
 from udsatte_nlp.store import ProjectStore
 from udsatte_nlp.themes import load_codebook
 
-from .conftest import ROOT
+from .conftest import ROOT, open_copy
 
 XSD = ROOT.parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"  # REFI-QDA's schema (MIT), beside the checkout
 Q = "{urn:QDA-XML:project:1.0}"
@@ -78,11 +78,7 @@ def template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def project(template, tmp_path) -> ProjectStore:
-    path = tmp_path / "p.db"
-    shutil.copy(template, path)
-    s = ProjectStore(path, create=False)
-    yield s
-    s.close()
+    yield from open_copy(template, tmp_path)
 
 
 def state_of(store: ProjectStore) -> tuple:

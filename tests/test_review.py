@@ -13,6 +13,8 @@ from udsatte_nlp.errors import ConfigError, ConflictError
 from udsatte_nlp.records import Correction, Document, Theme, Unit
 from udsatte_nlp.store import ProjectStore
 
+from .conftest import open_copy
+
 TOPICS = {
     "bolig": [
         "Flere billige boliger til hjemløse",
@@ -77,13 +79,7 @@ def template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def project(template, tmp_path) -> ProjectStore:
-    import shutil
-
-    path = tmp_path / "p.db"
-    shutil.copy(template, path)
-    s = ProjectStore(path, create=False)
-    yield s
-    s.close()
+    yield from open_copy(template, tmp_path)
 
 
 def state_of(store: ProjectStore) -> tuple:
