@@ -44,19 +44,27 @@ def make_pdf(pages: list[str | None]) -> bytes:
         raw = text.encode("cp1252")
         return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
-    n = len(pages)
+    contents = []
+    for text in pages:
+        content = b""
+        if text is not None:
+            lines = [b"BT /F1 12 Tf 72 720 Td 14 TL"]
+            lines += [literal(line) + b" Tj T*" for line in text.split("\n")]
+            content = b"\n".join(lines + [b"ET"])
+        contents.append(content)
+    return pdf_pages(contents)
+
+
+def pdf_pages(contents: list[bytes]) -> bytes:
+    """A valid PDF with one Letter page per content stream (font /F1: Helvetica, WinAnsiEncoding)."""
+    n = len(contents)
     page_ids = [4 + 2 * i for i in range(n)]
     objects: dict[int, bytes] = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % i for i in page_ids) + b"] /Count %d >>" % n,
         3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     }
-    for page_id, text in zip(page_ids, pages):
-        content = b""
-        if text is not None:
-            lines = [b"BT /F1 12 Tf 72 720 Td 14 TL"]
-            lines += [literal(line) + b" Tj T*" for line in text.split("\n")]
-            content = b"\n".join(lines + [b"ET"])
+    for page_id, content in zip(page_ids, contents):
         objects[page_id] = (
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
             b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (page_id + 1)

@@ -11,6 +11,8 @@ from udsatte_nlp.ingest import read
 from udsatte_nlp.ingest.grid import table_lines
 from udsatte_nlp.pipeline import prepare
 
+from .test_ingest import pdf_pages
+
 ROOT = Path(__file__).resolve().parents[1]
 
 POSTER = [
@@ -190,23 +192,7 @@ def ruled_pdf(heading: str, rows: list[tuple[str, ...]], after: str) -> bytes:
     for c in range(len(rows[0]) + 1):
         ops.append(b"%.1f %.1f m %.1f %.1f l S" % (left + c * width, top, left + c * width, bottom))
     ops.append(text(72, bottom - 30, after))
-    content = b"\n".join(ops)
-    objects = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-        3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
-        5: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-    }
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = {}
-    for n in sorted(objects):
-        offsets[n] = len(out)
-        out += b"%d 0 obj\n" % n + objects[n] + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offsets[i] for i in range(1, 6))
-    out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
+    return pdf_pages([b"\n".join(ops)])
 
 
 def test_a_ruled_table_in_a_pdf_text_layer_is_read_cell_by_cell(tmp_path):
