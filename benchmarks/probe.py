@@ -23,28 +23,26 @@ from typing import Any
 _CLEAR = "/proc/self/clear_refs"
 
 
-def rss_mib() -> float:
-    """The process's resident memory now."""
+def _status_mib(field: str) -> float:
+    """A memory line of ``/proc/self/status`` in MiB; the peak so far where there is none."""
     try:
         with open("/proc/self/status") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mib() -> float:
+    """The process's resident memory now."""
+    return _status_mib("VmRSS")
 
 
 def hwm_mib() -> float:
     """The peak resident memory since the last reset (``VmHWM``), else since the start."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return _status_mib("VmHWM")
 
 
 def reset_hwm() -> bool:
